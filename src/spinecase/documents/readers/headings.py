@@ -11,7 +11,8 @@ Plain text has no markup, so headings are recognised by how they look:
   label is a known heading.
 
 Each heading opens a :class:`~spinecase.documents.model.Section` that runs to the next heading, with
-its kind from :func:`~spinecase.documents.sections.classify_heading`.
+its kind from :func:`~spinecase.documents.sections.classify_heading` (an unknown heading on the
+very first line is taken for the title: kind ``"title"``).
 
 Example::
 
@@ -136,5 +137,8 @@ def detect_sections(text: str) -> list[Section]:
     sections: list[Section] = []
     for i, (start, title) in enumerate(spans):
         end = spans[i + 1][0] if i + 1 < len(spans) else len(text)
-        sections.append(Section(title=title, start=start, end=end, kind=_kind(title)))
+        kind = _kind(title)
+        if i == 0 and kind == "other" and not text[:start].strip():
+            kind = "title"  # an unknown heading on the first line is the article's title
+        sections.append(Section(title=title, start=start, end=end, kind=kind))
     return sections

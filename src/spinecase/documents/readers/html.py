@@ -182,7 +182,7 @@ def trafilatura_blocks(html: str) -> list[Block]:
 
     root = DET.fromstring(xml)
     main = next((e for e in root.iter() if local(e.tag) == "main"), root)
-    blocks: list[Block] = []
+    blocks: list[Block] = [("p", norm(main.text or ""), 0)]
     for elem in main:
         name = local(elem.tag)
         if name == "head":
@@ -198,6 +198,8 @@ def trafilatura_blocks(html: str) -> list[Block]:
             blocks.append(("p", "\n".join(r for r in rows if r.strip(" |")), 0))
         else:
             blocks.append(("p", text_of(elem), 0))
+        # text between blocks ("<head>Case</head>A 60-year-old man ...") is a paragraph of its own
+        blocks.append(("p", norm(elem.tail or ""), 0))
     return [b for b in blocks if b[1]]
 
 

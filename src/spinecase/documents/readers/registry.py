@@ -114,7 +114,8 @@ def resolve(path: Path) -> tuple[Reader, Source] | ReadError:
     if magic.startswith(PDF_MAGIC):
         return READERS["pdf"], source
     suffix = Path(source.inner_name).suffix.lower()
-    if suffix in XML_SUFFIXES or (compressed and reader_for_suffix(suffix) is None):
+    # "cases.gz" names nothing inside: let the content decide
+    if suffix in XML_SUFFIXES or (compressed and (not suffix or reader_for_suffix(suffix) is None)):
         try:
             head = source.head()
         except GZIP_ERRORS as exc:
