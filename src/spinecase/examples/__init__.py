@@ -1,0 +1,1 @@
+"""A demonstration case report written for spinecase (invented patient, our own words)."""

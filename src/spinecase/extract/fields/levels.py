@@ -1,0 +1,223 @@
+"""Vertebral levels with metastatic disease.
+
+Levels are written many ways: "T12 and L4", "T12–L2", "from T4 to T6", "L1, L3 vertebral bodies",
+"Th10", "D7" (dorsal), "the seventh thoracic vertebra", "D5-7-12", "the sacrum", "coccyx". A level is
+metastatic only when tumour words stand nearer to it than instrumentation words in its sentence:
+"NET metastasis to T6 … along with T3–T8 posterior stabilization" gives T6, not T3–T8. MRI sequence
+names (T1-weighted, "T2 sagittal"), TNM stages (pT2N0), nerve roots ("S1 radiculopathy"), discs
+("L4-5 disc herniation"), intradural or leptomeningeal deposits and infections are never levels.
+
+Example::
+
+    >>> expand("T12", "L2")
+    ['T12', 'L1', 'L2']
+"""
+
+from __future__ import annotations
+
+import re
+from ..base import Draft, PatientText, Span
+from ..context import FAMILY, NEGATED
+from ..numbers import ORDINAL, ORDINALS
+
+ORDER: list[str] = (
+    [f"C{i}" for i in range(1, 8)]
+    + [f"T{i}" for i in range(1, 13)]
+    + [f"L{i}" for i in range(1, 6)]
+    + [f"S{i}" for i in range(1, 6)]
+    + ["S", "Co"]
+)
+_INDEX = {c: i for i, c in enumerate(ORDER)}
+_MAX = {"C": 7, "T": 12, "L": 5, "S": 5}
+_REGION = {"c": "C", "t": "T", "th": "T", "d": "T", "l": "L", "s": "S"}
+
+_TOKEN = r"(?:C|T|Th|D|L|S)\s?-?\s?\d{1,2}"
+_LEVEL = re.compile(
+    rf"(?<![\w/.])(?P<a>{_TOKEN})(?![\d])(?:(?P<sep>\s*(?:[-–—~]|to|through|thru|until)\s*)(?P<b>{_TOKEN}|\d{{1,2}})(?![\d]))?"
+    rf"(?P<chain>(?:\s*-\s*\d{{1,2}}(?![\d]))*)",
+)
+_PARSE = re.compile(r"(?P<r>Th|[CTDLS])\s?-?\s?(?P<n>\d{1,2})", re.IGNORECASE)
+_ORDINAL_LEVEL = re.compile(
+    rf"\b(?P<ords>(?:{ORDINAL})(?:\s*(?:,|and|to|through|-)\s*(?:{ORDINAL}))*)\s+(?P<region>cervical|thoracic|dorsal|lumbar|sacral)"
+    rf"\s+(?:vertebra|vertebrae|vertebral\s+bod(?:y|ies)|spine|level|segment|spinous)",
+    re.IGNORECASE,
+)
+_SACRUM = re.compile(r"\b(?:sacrum|sacral(?!\s+(?:nerve|root|plexus|canal|dimple|slope|laminectomy|fixation|screws?))|os\s+sacrum)\b", re.IGNORECASE)
+_COCCYX = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
+
+_MRI_AFTER = re.compile(
+    r"^\s*(?:[-‐]?\s*(?:weighted|W\b|WI\b|w\b|wi\b)|sagittal|axial|coronal|images?|sequences?|signal|hyper|hypo|iso|flair|"
+    r"stir|fat|gad|contrast|post|pre|mri|and\s+T\d|/T\d|\s*,\s*T\d|relaxation|map|mapping|-?\s*space)",
+    re.IGNORECASE,
+)
+_NOT_LEVEL_AFTER = re.compile(
+    r"^\s*(?:[NM]\d|[a-c]\b|[Nn][0-3xX]|nerve|roots?|radicul\w*|dermatom\w*|myotom\w*|distribution|sensory\s+level|"
+    r"levels?\s+of|level\s+(?:was|were)|hormone|toxicosis|complement|receptor|segment\s+of\s+the\s+liver|"
+    r"/?\s*-?\s*\d?\s*(?:intervertebral\s+)?(?:disc|disk|foramen|foramina|facet)|(?:disc|disk)|"
+    r"(?:\w+\s+){0,2}(?:herniat|protru|bulg|spondylolisthesis))",
+    re.IGNORECASE,
+)
+_NOT_LEVEL_BEFORE = re.compile(r"\b(?:free|total|serum|complement|stage|grade|day|days|cycle|week)\s*$", re.IGNORECASE)
+_TUMOUR = re.compile(
+    r"metasta\w*|tumou?r\w*|mass(?:es)?|lesions?|lytic|osteolys\w*|osteolytic|blastic|sclerotic|destruct\w*|infiltrat\w*|"
+    r"involv\w*|deposits?|neoplas\w*|malignan\w*|uptake|hypermetabolic|avid|invasion|invad\w*|collapse|pathologic\w*|"
+    r"replace\w*|abnormal\s+signal|gist|carcinoma|myeloma|plasmacytoma|lymphoma|sarcoma|\bnet\b|carcinoid|expansile|"
+    r"soft[\s-]tissue\s+component|epidural\s+(?:extension|mass|component|tumou?r)|cord\s+compression|compressi\w+\s+of\s+the\s+(?:spinal\s+)?cord|"
+    r"disease|cancer|spread|foci|focus|erosion|enhancing",
+    re.IGNORECASE,
+)
+_INSTRUMENT = re.compile(
+    r"screws?|rods?|fixation|fixed|fusion|fused|instrument\w*|stabili[sz]\w*|plates?|cages?|laminectom\w*|"
+    r"hemilaminectom\w*|laminotom\w*|decompress\w*|approach|osteotom\w*|implant\w*|construct|graft|radiotherap\w*|"
+    r"radiation|irradiat\w*|\bGy\b|fields?|radiosurgery|SBRT|CyberKnife|vertebroplast\w*|kyphoplast\w*|cement\w*|"
+    r"anaesthe\w*|anesthe\w*|injection|block|incision|exposed|exposure|levels?\s+above|levels?\s+below",
+    re.IGNORECASE,
+)
+_EXCLUDE_SENTENCE = re.compile(
+    r"intradural|intramedullary|leptomening\w*|drop\s+metasta\w*|subarachnoid|meningeal|spinal\s+cord\s+metasta\w*|"
+    r"conus\s+medullaris\s+metasta\w*|cauda\s+equina\s+(?:nodules?|metasta\w*)",
+    re.IGNORECASE,
+)
+_INFECTION = re.compile(
+    r"spondylodiscitis|discitis|tubercul\w*|pott'?s|osteomyelitis|abscess|brucell\w*|infect\w*|pyogenic", re.IGNORECASE
+)
+_METASTASIS = re.compile(r"metasta", re.IGNORECASE)
+_PRIMARY_SPINE_TUMOUR = frozenset({"chordoma", "plasmacytoma"})
+
+
+def _level(region: str, num: int) -> str | None:
+    r = _REGION.get(region.lower())
+    if r is None or num < 1 or num > _MAX[r]:
+        return None
+    return f"{r}{num}"
+
+
+def expand(a: str, b: str) -> list[str]:
+    """Every level from ``a`` to ``b`` inclusive, in anatomical order."""
+    i, j = _INDEX[a], _INDEX[b]
+    if i > j:
+        i, j = j, i
+    if j - i > 12:  # "C2 to S1" is a whole-spine phrase, not a lesion
+        return [a, b]
+    return [c for c in ORDER[i : j + 1] if c != "S"]
+
+
+def _parse(token: str) -> str | None:
+    m = _PARSE.fullmatch(token.strip())
+    if not m:
+        return None
+    return _level(m.group("r"), int(m.group("n")))
+
+
+def _levels_of(m: re.Match[str]) -> list[str]:
+    a = _parse(m.group("a"))
+    if a is None:
+        return []
+    b_raw = m.group("b")
+    chain = [int(x) for x in re.findall(r"\d{1,2}", m.group("chain") or "")]
+    if b_raw is None:
+        return [a]
+    b = _parse(b_raw) if not b_raw.isdigit() else _level(a[0], int(b_raw))
+    if b is None:
+        return [a]
+    if chain:  # "D5-7-12": a list, not a range
+        out = [a, b] + [lv for n in chain if (lv := _level(a[0], n))]
+        return out
+    return expand(a, b)
+
+
+def _cue_distance(pattern: re.Pattern[str], text: str, start: int, end: int, s: int, e: int) -> int | None:
+    best: int | None = None
+    for c in pattern.finditer(text, start, end):
+        d = s - c.end() if c.end() <= s else c.start() - e if c.start() >= e else 0
+        if best is None or d < best:
+            best = d
+    return best
+
+
+def _clause(text: str, sent_start: int, sent_end: int, pos: int) -> tuple[int, int]:
+    a = text.rfind(";", sent_start, pos)
+    b = text.find(";", pos, sent_end)
+    return (a + 1 if a >= 0 else sent_start, b if b >= 0 else sent_end)
+
+
+def extract_levels(pt: PatientText, draft: Draft) -> None:
+    """Fill ``spinal_levels`` (anatomical order) with evidence."""
+    text = pt.text
+    histology = draft.values.get("histology")
+    need_metastasis = histology in _PRIMARY_SPINE_TUMOUR
+    found: dict[str, list[Span]] = {}
+
+    def accept(sent_start: int, sent_end: int, s: int, e: int) -> bool:
+        cs, ce = _clause(text, sent_start, sent_end, s)
+        if _EXCLUDE_SENTENCE.search(text, cs, ce):
+            return False
+        if _INFECTION.search(text, cs, ce) and not _METASTASIS.search(text, cs, ce):
+            return False
+        if need_metastasis and not _METASTASIS.search(text, cs, ce):
+            return False
+        dt = _cue_distance(_TUMOUR, text, cs, ce, s, e)
+        if dt is None:
+            return False
+        di = _cue_distance(_INSTRUMENT, text, cs, ce, s, e)
+        return di is None or dt <= di
+
+    for sent, m in pt.scan(_LEVEL):
+        s, e = m.span()
+        after = text[e : min(sent.end, e + 40)]
+        before = text[max(sent.start, s - 12) : s]
+        a_tok = m.group("a")
+        if a_tok[:1] in "Tt" and a_tok[-1:] in "12" and len(a_tok.replace(" ", "")) == 2 and _MRI_AFTER.match(after):
+            continue
+        if a_tok.startswith(("T1", "T2")) and re.search(r"T[12]\s*(?:and|/|,)\s*$", before):
+            continue
+        if _NOT_LEVEL_AFTER.match(after) or _NOT_LEVEL_BEFORE.search(before):
+            continue
+        if a_tok[:1] == "D" and not re.search(r"vertebr|spin|dorsal|level|metasta|lesion|D\d", text[sent.start : sent.end].replace(a_tok, "", 1)):
+            continue
+        levels = _levels_of(m)
+        if not levels:
+            continue
+        if pt.flags(sent, s, e) & (NEGATED | FAMILY) or not accept(sent.start, sent.end, s, e):
+            continue
+        for lv in levels:
+            found.setdefault(lv, []).append((s, e))
+
+    for sent, m in pt.scan(_ORDINAL_LEVEL):
+        region = {"dorsal": "t", "thoracic": "t", "cervical": "c", "lumbar": "l", "sacral": "s"}[m.group("region").lower()]
+        nums = [ORDINALS[o.lower()] for o in re.findall(ORDINAL, m.group("ords"), re.IGNORECASE)]
+        lvls = [lv for n in nums if (lv := _level(region, n))]
+        if re.search(r"\bto\b|through|-", m.group("ords")) and len(lvls) == 2:
+            lvls = expand(lvls[0], lvls[1])
+        if lvls and not pt.flags(sent, *m.span()) & (NEGATED | FAMILY) and accept(sent.start, sent.end, *m.span()):
+            for lv in lvls:
+                found.setdefault(lv, []).append(m.span())
+
+    has_sacral_level = any(lv.startswith("S") for lv in found)
+    for code, pattern in (("S", _SACRUM), ("Co", _COCCYX)):
+        if code == "S" and has_sacral_level:
+            continue
+        for sent, m in pt.scan(pattern):
+            if pt.flags(sent, *m.span()) & (NEGATED | FAMILY) or not accept(sent.start, sent.end, *m.span()):
+                continue
+            found.setdefault(code, []).append(m.span())
+
+    for lv in sorted(found, key=_INDEX.__getitem__):
+        for span in found[lv][:3]:
+            draft.add("spinal_levels", lv, span)
+
+
+def region_of(level: str) -> str:
+    """Spinal region of a level code: cervical, thoracic, lumbar, sacral or coccygeal."""
+    return {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}.get(level[0], "coccygeal")
+
+
+def adjacent(a: str, b: str) -> bool:
+    """Whether two level codes are neighbours (T12 and L1 are)."""
+    return abs(_INDEX[a] - _INDEX[b]) == 1
+
+
+def level_index(level: str) -> int:
+    """Position of a level in the column from C1 (0) to the coccyx."""
+    return _INDEX[level]
+

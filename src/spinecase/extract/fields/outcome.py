@@ -1,0 +1,228 @@
+"""Neurological deficit, local recurrence, vital status and follow-up.
+
+* Deficit: weakness of the limbs, para-/tetraparesis or -plegia, sensory loss, sphincter disturbance,
+  cord or cauda equina compression, Frankel/ASIA A–D → true; "neurologically intact", "full
+  neurological function", "no motor or sensory deficit", Frankel/ASIA E → false (unless a deficit is
+  stated too). Pain alone is not a deficit; an old traumatic cord injury is not this disease.
+* Local recurrence: "no local recurrence", "no sign of recurrence" → false; "recurrence of the tumour
+  … spinal canal" → true. Only for a patient with spinal disease.
+* Vital status: death words → dead; "alive", "remains", "doing well", or a follow-up figure → alive.
+* Follow-up: the longest stated follow-up after treatment ("at the 36-month follow-up", "died 16 days
+  after surgery", "3-year follow-up"), in months (days / 30.44).
+
+Example::
+
+    >>> from spinecase.extract.segment import segment
+    >>> from spinecase.extract.patients import find_patients
+    >>> from spinecase.extract.base import Draft, PatientText
+    >>> seg = segment("A 54-year-old man had T7 metastasis and paraparesis. He died 16 days after surgery.")
+    >>> d = Draft(); d.values["spinal_levels"] = ["T7"]
+    >>> extract_outcome(PatientText(seg, find_patients(seg)[0]), d)
+    >>> d.values["neurological_deficit"], d.values["vital_status"], round(d.values["follow_up_months"], 2)
+    (True, 'dead', 0.53)
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..base import Draft, PatientText, Span
+from ..context import FAMILY, HYPOTHETICAL, NEGATED
+from ..numbers import NUMBER, UNIT, parse_number, to_months
+
+_DEFICIT = re.compile(
+    r"\b(?:para|tetra|quadri|mono|hemi)(?:paresis|plegia|plegic|paretic)\b|\bparaparetic\b|"
+    r"\b(?:motor|sensory|sensorimotor|neurologic(?:al)?|neural)\s+(?:deficits?|deficiency|impairment|dysfunction|disturbances?|loss|compromise|"
+    r"deterioration|symptoms?|signs?|weakness)\b|"
+    r"\b(?:weakness|numbness|paresthesi\w*|paraesthesi\w*|hypo-?(?:a)?esthesi\w*|an(?:a)?esthesi\w*\s+below|sensory\s+level)\b"
+    r"(?:[^.;]{0,40}?\b(?:limbs?|legs?|arms?|extremit\w+|feet|foot|hands?|toes?|saddle|perineal|below))?|"
+    r"\b(?:(?:lower|upper)[\s-]+(?:limb|extremity)\s+weakness)\b|"
+    r"\b(?:urinary|bladder|bowel|sphincter)\s+(?:retention|incontinence|dysfunction|disturbances?)\b|"
+    r"\bcauda\s+equina\s+syndrome\b|\bconus\s+medullaris\s+syndrome\b|\bmyelopathy\b|\bspinal\s+cord\s+compression\b|"
+    r"\bcord\s+compression\b|\bcompression\s+of\s+the\s+(?:spinal\s+)?cord\b|\bunable\s+to\s+(?:walk|stand)\b(?![^.;]{0,30}pain)|"
+    r"\b(?:frankel|asia)\s*(?:grade|score|scale|impairment\s+scale)?\s*(?:of\s+|was\s+|:\s*)?(?P<grade>[A-D])\b|"
+    r"\bgait\s+(?:disturbance|disorder|instability|difficulty)\b|\bhyperreflexia\b|\bbabinski\b|\bclonus\b",
+    re.IGNORECASE,
+)
+_INTACT = re.compile(
+    r"\bneurologically\s+(?:intact|normal|unremarkable)\b|\b(?:full|normal|intact|preserved)\s+neurological\s+(?:function|status|examination)s?\b|"
+    r"\bneurological\s+(?:examination|exam|status|function|findings)\s+(?:was|were|remained)\s+(?:normal|intact|unremarkable)\b|"
+    r"\b(?:frankel|asia)\s*(?:grade|score|scale|impairment\s+scale)?\s*(?:of\s+|was\s+|:\s*)?E\b|"
+    r"\bmuscle\s+strength\s+was\s+(?:grade\s+)?(?:M?5|normal|full)\b|\bsensations?\s+(?:was|were)\s+normal\b",
+    re.IGNORECASE,
+)
+_TRAUMA = re.compile(r"\btrauma\w*|\binjur(?:y|ies)\b|\baccident\b|\bfall\b|\bstroke\b|\bcongenital\b|\bspina\s+bifida\b|\bpolio", re.IGNORECASE)
+_GENERALISED = re.compile(r"\b(?:generali[sz]ed|general|generalised)\s+weakness|fatigue\s+and\s+weakness|weakness\s+and\s+fatigue", re.IGNORECASE)
+
+_RECURRENCE = re.compile(
+    r"\b(?:local(?:ly)?\s+)?(?:recurren(?:ce|t)|re-?growth|regrowth|relapse|progression)\b|\brecurred\b",
+    re.IGNORECASE,
+)
+_RECURRENCE_FREE = re.compile(r"\b(?:recurrence|relapse|progression|disease)[\s-]+free\b|\bno\s+(?:evidence|sign)s?\s+of\s+(?:local\s+)?(?:recurrence|relapse|disease)", re.IGNORECASE)
+_LOCAL_CUE = re.compile(
+    r"local|surgical\s+site|operat\w+\s+(?:site|level)|treated\s+(?:site|level|lesion)|spin(?:e|al)|vertebr|canal|cord|sacr|"
+    r"\b[CTLS]\d{1,2}\b|same\s+(?:level|site)|in\s+situ|residual|at\s+the\s+site",
+    re.IGNORECASE,
+)
+_PRIMARY_RECURRENCE = re.compile(r"retroperitone|perito|abdom|liver|hepatic|lung|pulmonary|breast|chest|pelvi|anastomo|node", re.IGNORECASE)
+
+_DEAD = re.compile(r"\b(?:died|dies|death|passed\s+away|expired|succumbed|deceased|demise|dead|mortality)\b", re.IGNORECASE)
+_ALIVE = re.compile(
+    r"\b(?:alive|remains?\s+(?:well|stable|asymptomatic|disease[\s-]free|free|in\s+(?:good|stable|complete)|under|on)|"
+    r"is\s+(?:currently\s+)?(?:doing\s+well|well|asymptomatic|living|alive|still|ambulatory|walking|free|in\s+good)|"
+    r"(?:has|had)\s+returned\s+to\s+(?:work|normal)|survives|living\s+(?:with|without)|still\s+(?:alive|living|on|receiving|under)|"
+    r"no\s+(?:evidence|sign)s?\s+of\s+(?:local\s+)?(?:recurrence|disease|progression)|disease[\s-]free|"
+    r"(?:is|was)\s+(?:showing|without|free\s+of)|at\s+(?:the\s+)?last\s+follow[\s-]?up|remained\s+(?:ambulatory|well|stable|free|asymptomatic))",
+    re.IGNORECASE,
+)
+_LOST = re.compile(r"\blost\s+to\s+follow[\s-]?up\b|\bfollow[\s-]?up\s+was\s+lost\b", re.IGNORECASE)
+_DURATION = rf"(?P<n>{NUMBER})\s*[-\s]?(?P<u>{UNIT})\.?"
+_QUAL = r"(?:about\s+|approximately\s+|nearly\s+|over\s+|more\s+than\s+|almost\s+|a\s+total\s+of\s+)?"
+_FOLLOW_UP = [
+    re.compile(
+        rf"{_DURATION}[-\s]+(?:of\s+)?(?:post-?operative\s+|postoperative\s+|clinical\s+|radiological\s+|further\s+)?follow[\s-]?ups?\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\bfollow[\s-]?ups?\s+(?:period\s+|time\s+|duration\s+|visit\s+)?(?:of|at|after|for|was|lasted|to)\s+{_QUAL}{_DURATION}",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\bfollowed(?:[\s-]up)?\s+(?:\w+\s+){{0,3}}?(?:for|over)\s+{_QUAL}{_DURATION}", re.IGNORECASE),
+]
+_AFTER_TREATMENT = re.compile(
+    rf"\b(?:at|after|within|for|by)?\s*{_DURATION}\s+(?:(?:after|following|post|from)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?"
+    rf"(?:surgery|operation|procedure|treatment|radiotherapy|radiosurgery|SBRT|irradiation|resection|corpectomy|"
+    rf"spondylectomy|decompression|intervention|discharge|start|initiation)|post-?operatively|postoperatively|later)\b",
+    re.IGNORECASE,
+)
+_OUTCOME_CUE = re.compile(
+    r"died|death|passed\s+away|expired|succumbed|alive|remain|doing\s+well|follow|recurren|free\s+of|no\s+evidence|"
+    r"ambulat|walk|stable|asymptomatic|well|survived|surviv|last\s+visit|progress|relapse|disease[\s-]free|symptom",
+    re.IGNORECASE,
+)
+_DISCOVERY = re.compile(
+    r"\b(?:revealed|showed|demonstrated|detected|found|diagnosed|developed|presented|complained|noticed|was\s+admitted|"
+    r"was\s+referred|identified|discovered|appeared)\b",
+    re.IGNORECASE,
+)
+
+
+def _spinal_disease(draft: Draft) -> bool:
+    return bool(draft.values.get("spinal_levels") or draft.values.get("spinal_surgery") or draft.values.get("radiotherapy"))
+
+
+def extract_neuro(pt: PatientText, draft: Draft) -> None:
+    """Fill ``neurological_deficit`` and the Frankel/ASIA grade of the clinical details."""
+    text = pt.text
+    deficit: list[Span] = []
+    intact: list[Span] = []
+    for sent, m in pt.scan(_DEFICIT):
+        f = pt.flags(sent, m.start(), m.end())
+        if f & (FAMILY | HYPOTHETICAL):
+            continue
+        if _TRAUMA.search(text, sent.start, sent.end) or _GENERALISED.search(text, max(sent.start, m.start() - 15), m.end()):
+            continue
+        grade = m.group("grade")
+        if grade:
+            scale = "frankel" if text[m.start() : m.start() + 1].lower() == "f" else "asia"
+            draft.set_clinical(scale, grade.upper(), [m.span()])
+        if f & NEGATED:
+            intact.append(m.span())
+        else:
+            deficit.append(m.span())
+    for _sent, m in pt.scan(_INTACT):
+        if re.search(r"[EF]$", m.group(0)) and re.search(r"frankel", m.group(0), re.IGNORECASE):
+            draft.set_clinical("frankel", "E", [m.span()])
+        intact.append(m.span())
+    if deficit:
+        draft.set("neurological_deficit", True, deficit[:3])
+    elif intact:
+        draft.set("neurological_deficit", False, intact[:3])
+
+
+def extract_recurrence(pt: PatientText, draft: Draft) -> None:
+    """Fill ``local_recurrence`` for a patient with spinal disease."""
+    if not _spinal_disease(draft):
+        return
+    text = pt.text
+    positive: list[Span] = []
+    negative: list[Span] = []
+    for sent, m in pt.scan(_RECURRENCE):
+        word = m.group(0).lower()
+        if "progression" in word and not word.startswith("local"):
+            continue
+        f = pt.flags(sent, m.start(), m.end())
+        if f & (FAMILY | HYPOTHETICAL):
+            continue
+        window = text[max(sent.start, m.start() - 60) : min(sent.end, m.end() + 80)]
+        free = _RECURRENCE_FREE.search(text, max(sent.start, m.start() - 20), min(sent.end, m.end() + 10))
+        if f & NEGATED or free:
+            negative.append(m.span())
+        elif _LOCAL_CUE.search(window) and not (_PRIMARY_RECURRENCE.search(window) and not word.startswith("local")):
+            positive.append(m.span())
+    if positive:
+        draft.set("local_recurrence", True, positive[:3])
+    elif negative:
+        draft.set("local_recurrence", False, negative[:3])
+
+
+def extract_follow_up(pt: PatientText, draft: Draft) -> None:
+    """Fill ``follow_up_months`` and ``vital_status``."""
+    text = pt.text
+    best: tuple[float, Span] | None = None
+    death: Span | None = None
+    alive: Span | None = None
+    lost = False
+    for pattern in _FOLLOW_UP:
+        for sent, m in pt.scan(pattern):
+            if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY):
+                continue
+            months = _months(m)
+            if months is not None and (best is None or months > best[0]):
+                best = (months, m.span())
+    for sent, m in pt.scan(_AFTER_TREATMENT):
+        if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY | NEGATED):
+            continue
+        if not _OUTCOME_CUE.search(text, sent.start, sent.end) or (
+            _DISCOVERY.search(text, sent.start, sent.end) and not _DEAD.search(text, sent.start, sent.end)
+        ):
+            continue
+        if "later" in m.group(0).lower() and not _DEAD.search(text, sent.start, sent.end):
+            continue
+        months = _months(m)
+        if months is not None and months < 600 and (best is None or months > best[0]):
+            best = (months, m.span())
+    for sent, m in pt.scan(_DEAD):
+        if pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL | FAMILY):
+            continue
+        if re.search(r"risk|rate|cause\s+of\s+death|mortality", text[max(sent.start, m.start() - 20) : m.end() + 10], re.IGNORECASE):
+            continue
+        death = m.span()
+    for sent, m in pt.scan(_ALIVE):
+        if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY):
+            continue
+        alive = alive or m.span()
+    for _sent, _m in pt.scan(_LOST):
+        lost = True
+    if best is not None:
+        draft.set("follow_up_months", round(best[0], 2), [best[1]])
+    if death is not None:
+        draft.set("vital_status", "dead", [death])
+    elif alive is not None:
+        draft.set("vital_status", "alive", [alive])
+    elif best is not None and not lost:
+        draft.set("vital_status", "alive", [best[1]])
+
+
+def _months(m: re.Match[str]) -> float | None:
+    n = parse_number(m.group("n"))
+    if n is None:
+        return None
+    return to_months(n, m.group("u"))
+
+
+def extract_outcome(pt: PatientText, draft: Draft) -> None:
+    """Neurological status, recurrence, follow-up and vital status."""
+    extract_neuro(pt, draft)
+    extract_recurrence(pt, draft)
+    extract_follow_up(pt, draft)

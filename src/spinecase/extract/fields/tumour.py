@@ -1,0 +1,190 @@
+"""Histology, primary site and other metastatic sites.
+
+Every mention of an anatomical site in the patient's text is classified by its neighbourhood, the
+way an abstractor reads it:
+
+* *primary*: "rectal GIST", "carcinoma of the breast", "metastasis from the lung", "gastric mass";
+* *metastatic*: "liver metastases", "metastases to the liver, lungs and bones", "omentum was reported
+  to have metastatic involvement", "uptake in the bilateral femur";
+* neither: anything else ("renal function", "the liver was normal").
+
+Histology is the most specific tumour type stated for the patient (rank 3 entities beat rank 2
+families beat rank 1 NOS terms; then the most mentioned). The primary site is the best-supported
+primary mention, else the site the histology implies (renal cell carcinoma → kidney), else ``unknown``
+when the report says the primary was never found.
+
+Example::
+
+    >>> from spinecase.extract.segment import segment
+    >>> from spinecase.extract.patients import find_patients
+    >>> from spinecase.extract.base import Draft, PatientText
+    >>> seg = segment("A 61-year-old man had a rectal GIST. Liver and lung metastases were found.")
+    >>> d = Draft(); extract_tumour(PatientText(seg, find_patients(seg)[0]), d)
+    >>> d.values["histology"], d.values["primary_site"], sorted(d.values["other_metastasis_sites"])
+    ('gist', 'rectum', ['liver', 'lung'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from ..base import Draft, PatientText, Span
+from ..context import FAMILY, HYPOTHETICAL, NEGATED
+from ..terms import histology_info, histology_table, primary_only_site_table, site_parents, site_table
+
+_CANCER_NOUN = (
+    r"(?:cancer|carcinoma|adenocarcinoma|tumou?r|gist|neoplasm|neoplasia|malignancy|primary|net|carcinoid|"
+    r"sarcoma|leiomyosarcoma|melanoma|adenoma|mass|lesion|nodule|origin)s?"
+)
+_AFTER_PRIMARY = re.compile(
+    rf"^\s*(?:[\w-]+\s+){{0,3}}?(?P<noun>{_CANCER_NOUN})\b",
+    re.IGNORECASE,
+)
+_BEFORE_PRIMARY = re.compile(
+    rf"(?:(?:{_CANCER_NOUN}|metasta\w*|disease)\s+(?:\w+\s+){{0,3}}?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
+    rf"derived\s+from|located\s+in|at)|(?:primary|primitive)\s+(?:\w+\s+){{0,2}}?(?:in|of|at|was|located\s+in))"
+    rf"\s+(?:the\s+)?(?:(?:left|right|upper|lower|distal|proximal|bilateral|middle|posterior|anterior|lateral)\s+){{0,2}}$",
+    re.IGNORECASE,
+)
+_FROM_PRIMARY = re.compile(
+    r"(?:from|arising\s+(?:in|from)|originat\w+\s+(?:in|from)|derived\s+from|of\s+\w+\s+origin|primary\s+(?:in|of))"
+    r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_AFTER_MET = re.compile(
+    r"^(?P<gap>[^.;:()]{0,45}?)(?:metasta\w*|mets\b|deposits?|carcinomatosis|dissemination|implants?|seeding|secondar(?:y|ies)|"
+    r"spread)",
+    re.IGNORECASE,
+)
+_BEFORE_MET = re.compile(
+    r"(?:metasta\w*|spread\w*|disseminat\w+|involv\w+|infiltrat\w+|lesions?|nodules?|masses|deposits?|uptake|destruction|"
+    r"osteolysis|foci|focus|recurrence)\s+(?:[\w-]+\s+){0,4}?(?:to|in|into|of|at|involving|within|throughout|including|on)\s+"
+    r"(?:[\w'’-]+[\s,]+){0,8}?$",
+    re.IGNORECASE,
+)
+_MET_WORD = re.compile(r"metasta|secondar|spread|disseminat|lesion|nodule|uptake|lytic|destruct|involv", re.IGNORECASE)
+_STOP_BEFORE = re.compile(r".*[.;:]|.*\b(?:but|however|whereas|while|although|from|with)\b", re.IGNORECASE | re.DOTALL)
+_CANCER_IN_GAP = re.compile(rf"\b{_CANCER_NOUN}\b", re.IGNORECASE)
+_SPINE_WORDS = re.compile(
+    r"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|\b[CTLS]\d{1,2}\b|\bTh\d|\bD\d{1,2}\b", re.IGNORECASE
+)
+_GENERIC_BONE = re.compile(r"^(?:bones?|osseous|skeletal|bony)$", re.IGNORECASE)
+_UNKNOWN_PRIMARY = re.compile(
+    r"\b(?:unknown|unidentified|undetermined|occult|unclear|undetected|not\s+(?:be\s+)?(?:found|identified|detected|determined))"
+    r"\s+(?:primary|origin|source)|\b(?:primary|origin|source)\s+(?:\w+\s+){0,3}?(?:was|remained|is)\s+(?:still\s+)?(?:unknown|undetermined|"
+    r"unidentified|not\s+(?:found|identified|detected|determined)|never\s+(?:found|identified))|\bCUP(?:S)?\b|"
+    r"carcinoma\s+of\s+unknown\s+primary|unknown\s+primary\s+(?:site|tumou?r|cancer|malignancy|lesion)",
+    re.IGNORECASE,
+)
+_METASTATIC_HISTOLOGY_CONTEXT = re.compile(r"metasta", re.IGNORECASE)
+
+
+def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) -> tuple[str, int]:
+    """('primary' | 'metastatic' | 'none', weight) for the site mention text[s:e]."""
+    text = pt.text
+    after = text[e : min(sent_end, e + 60)]
+    before_full = text[max(sent_start, s - 90) : s]
+    cut = _STOP_BEFORE.match(before_full)
+    before_clause = before_full[cut.end() :] if cut else before_full
+    if _FROM_PRIMARY.search(before_full):
+        return "primary", 2
+    ma = _AFTER_MET.match(after)
+    if ma and not _CANCER_IN_GAP.search(ma.group("gap")):
+        return "metastatic", 1
+    pa = _AFTER_PRIMARY.match(after)
+    if pa:
+        noun = pa.group("noun").lower()
+        weak = noun.startswith(("mass", "lesion", "nodule", "adenoma"))
+        if weak and _METASTATIC_HISTOLOGY_CONTEXT.search(text, sent_start, sent_end):
+            return "metastatic", 1
+        return "primary", 1 if weak else 2
+    if _BEFORE_MET.search(before_clause) and _MET_WORD.search(before_clause):
+        return "metastatic", 1
+    if _BEFORE_PRIMARY.search(before_full):
+        return "primary", 2
+    return "none", 0
+
+
+def _family(code: str) -> set[str]:
+    parents = site_parents()
+    fam = {code}
+    if code in parents:
+        fam.add(parents[code])
+    fam.update(k for k, v in parents.items() if v == code)
+    return fam
+
+
+def extract_tumour(pt: PatientText, draft: Draft) -> None:
+    """Fill ``histology``, ``primary_site`` and ``other_metastasis_sites``."""
+    info = histology_info()
+    hist_count: Counter[str] = Counter()
+    hist_first: dict[str, int] = {}
+    hist_spans: dict[str, list[Span]] = defaultdict(list)
+    primary_votes: Counter[str] = Counter()
+    primary_spans: dict[str, list[Span]] = defaultdict(list)
+    text = pt.text
+
+    for sent, code, s, e in pt.terms(histology_table()):
+        if pt.flags(sent, s, e) & (NEGATED | HYPOTHETICAL | FAMILY):
+            continue
+        hist_count[code] += 1
+        hist_first.setdefault(code, s)
+        hist_spans[code].append((s, e))
+        # "rectal GIST" / "GIST of the stomach": a site next to the histology is its primary
+        for scode, ss, se in site_table().find(text, max(sent.start, s - 30), min(sent.end, e + 40)):
+            if se <= s and not re.search(r"[.;,]|metasta", text[se:s]) or ss >= e and re.match(
+                r"^\s+(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?(?:\w+\s+){0,2}?$",
+                text[e:ss],
+            ):
+                primary_votes[scode] += 3
+                primary_spans[scode].append((ss, se))
+
+    met_sites: dict[str, list[Span]] = {}
+    for table in (site_table(), primary_only_site_table()):
+        for sent, code, s, e in pt.terms(table):
+            flags = pt.flags(sent, s, e)
+            if flags & (NEGATED | FAMILY):
+                continue
+            if table is primary_only_site_table():
+                primary_votes[code] += 2
+                primary_spans[code].append((s, e))
+                continue
+            role, weight = _site_role(pt, sent.start, sent.end, s, e)
+            if role == "primary" and not flags & HYPOTHETICAL:
+                primary_votes[code] += weight
+                primary_spans[code].append((s, e))
+            elif role == "metastatic" and not flags & HYPOTHETICAL:
+                if code == "bone" and _GENERIC_BONE.match(text[s:e]) and _SPINE_WORDS.search(text, sent.start, sent.end):
+                    continue  # "bone metastases in the thoracolumbar spine" are spinal
+                met_sites.setdefault(code, []).append((s, e))
+
+    histology = None
+    if hist_count:
+        histology = max(hist_count, key=lambda c: (info[c].get("rank", 1), hist_count[c], -hist_first[c]))
+        draft.set("histology", histology, hist_spans[histology][:3])
+
+    primary = None
+    if primary_votes:
+        primary = max(primary_votes, key=lambda c: (primary_votes[c], -primary_spans[c][0][0]))
+    implied = info[histology].get("implies_site") if histology else None
+    if implied and (primary is None or primary not in _family(implied)):
+        # the histology names its organ (renal cell carcinoma → kidney) more surely than a vote
+        if primary is None or primary_votes[primary] < 4 or implied in primary_votes:
+            primary = implied
+            primary_spans[implied] = primary_spans.get(implied) or hist_spans[histology][:1]
+    if primary is None:
+        for sent, m in pt.scan(_UNKNOWN_PRIMARY):
+            if not pt.flags(sent, m.start(), m.end()) & NEGATED:
+                primary = "unknown"
+                primary_spans["unknown"] = [m.span()]
+                break
+    if primary is not None:
+        draft.set("primary_site", primary, primary_spans[primary][:3])
+
+    excluded = _family(primary) if primary else set()
+    for code, spans in met_sites.items():
+        if code in excluded:
+            continue
+        for span in spans[:3]:
+            draft.add("other_metastasis_sites", code, span)

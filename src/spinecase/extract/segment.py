@@ -1,0 +1,197 @@
+"""Sentences and zones: which sentences of a report may describe *this* patient.
+
+A case report mixes the patient's story with population figures ("GISTs usually metastasise to the
+liver"), other papers' patients ("Smith et al. reported two cases…"), reference lists and web-page
+furniture. The rules of ``case-record.md`` say none of those are this patient. Like the section
+detection of medspaCy's ``Sectionizer``, this module assigns each sentence a *zone* from headings and
+inline labels, then marks it eligible for extraction:
+
+* case presentation, abstract, untitled text, titles and figure captions: eligible, unless the
+  sentence is a population statement or cites another paper;
+* introduction, discussion and conclusion: eligible only when the sentence names this patient
+  ("our patient", "the present case", "we performed…");
+* references, tables, boilerplate and non-English metadata: never.
+
+Example::
+
+    >>> s = segment("Background: GIST usually arises in the stomach. "
+    ...             "Case summary: A 61-year-old man had back pain.")
+    >>> [(t.zone, t.eligible) for t in s.sentences]
+    [('background', False), ('case', True)]
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..documents.cleaning import _CAPTION, _is_heading
+from ..documents.sections import classify_heading
+from ..lexicon import load_yaml
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence ``[start, end)`` of the cleaned text."""
+
+    start: int
+    end: int
+    zone: str
+    eligible: bool
+    patient: int = 0  # index into the document's patients, assigned by the patient splitter
+
+
+@dataclass(slots=True)
+class Segmented:
+    """The cleaned text cut into sentences, with a fast offset → sentence lookup."""
+
+    text: str
+    sentences: list[Sentence]
+    starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.starts = [s.start for s in self.sentences]
+
+    def index_at(self, offset: int) -> int:
+        """Index of the sentence holding ``offset`` (the previous one when between sentences)."""
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+
+class _Rules:
+    """Compiled zone rules from ``lexicon/zones.yaml``."""
+
+    def __init__(self) -> None:
+        z = load_yaml("zones.yaml")
+        flat = {k: re.sub(r"\s+", "", v) if isinstance(v, str) else v for k, v in z.items()}
+        labels = flat["inline_labels"]
+        colon = re.sub(r"\s+", "", labels["colon"])
+        caps = re.sub(r"\s+", "", labels["caps"])
+        self.label = re.compile(rf"(?:(?<![\w-])(?P<colon>{colon})\s*:|(?<![\w-])(?P<caps>{caps})(?![\w-])\s*:?)")
+        self.anchor = re.compile(flat["patient_anchor"], re.IGNORECASE)
+        self.population = re.compile(flat["population_cue"], re.IGNORECASE)
+        self.citation = re.compile(flat["citation_cue"], re.IGNORECASE)
+        self.boiler = re.compile(flat["boilerplate_line"], re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    return _Rules()
+
+
+# A sentence ends at . ! ? followed by space(s) and an opening character, or glued to a capitalised
+# word (".Radiographic" in text whose spaces were lost).
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?:\s+(?=[A-Z0-9(\[\"“‘])|(?=[A-Z][a-z]))")
+_ABBREV = re.compile(
+    r"(?:\b(?:Fig|Figs|et\s+al|e\.g|i\.e|Dr|Mr|Mrs|Ms|Prof|vs|No|Nos|approx|St|ca|cf|resp|Ref|Vol|pp|Jr|Sr|min|max|"
+    r"mo|yr|yrs|wk|wks|hr|hrs)\.?|\b[A-Z])[.!?]?$",
+)
+_PARA = re.compile(r"\n+")
+_CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_ZONE_ELIGIBLE = {"case", "abstract", "other", "title", "caption"}
+_ZONE_ANCHOR_ONLY = {"background", "discussion", "conclusion"}
+_ZONE_NEVER = {"references", "table", "boilerplate"}
+
+
+def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    s = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        cut = m.start() + 1
+        # skip abbreviations and initials: "Fig. 2", "et al. reported", "J. Smith"
+        head = text[max(s, cut - 8) : cut]
+        if _ABBREV.search(head):
+            continue
+        e = m.end()
+        if cut - s > 1:
+            out.append((s, m.start() + len(m.group(0).rstrip())))
+        s = e
+    if end > s:
+        out.append((s, end))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``; line breaks (headings, paragraphs) always end a sentence."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        if m.start() > pos:
+            _split_line(text, pos, m.start(), spans)
+        pos = m.end()
+    if pos < len(text):
+        _split_line(text, pos, len(text), spans)
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _label_kind(label: str) -> str:
+    k = classify_heading(label)
+    if k == "other" and re.match(r"(?i)(patient|presenting)\s+concerns|diagnos|intervention|outcome|treatment", label):
+        return "case"
+    if k == "other" and re.match(r"(?i)lessons?|main\s+lessons", label):
+        return "discussion"
+    return k
+
+
+def segment(text: str) -> Segmented:
+    """Cut cleaned ``text`` into sentences and assign zones and eligibility (see module doc)."""
+    rules = _rules()
+    spans = split_sentences(text)
+    sentences: list[Sentence] = []
+    zone = "other"
+    caption_until = -1  # a figure caption lasts one paragraph
+    table_mode = False
+    for a, b in spans:
+        chunk = text[a:b]
+        line_start = a == 0 or text[a - 1] == "\n"
+        para_start = a == 0 or text[a - 2 : a] == "\n\n" or (line_start and caption_until >= 0)
+        this_zone: str | None = None
+        if line_start and _is_heading(chunk):
+            kind = classify_heading(chunk)
+            if kind != "other":
+                zone = kind
+                table_mode = False
+            sentences.append(Sentence(a, b, "heading", False))
+            continue
+        if line_start and _CAPTION.match(chunk):
+            if re.match(r"\s*Table", chunk, re.IGNORECASE):
+                table_mode = True
+            else:
+                caption_until = b
+                this_zone = "caption"
+        elif caption_until >= 0 and not para_start and a > caption_until:
+            this_zone = "caption"
+        else:
+            caption_until = -1
+        if table_mode and line_start and len(chunk) > 220 and chunk.rstrip().endswith("."):
+            table_mode = False
+        m = rules.label.match(chunk) or rules.label.search(chunk, 0, 40)
+        if m and (m.start() == 0 or chunk[: m.start()].strip() == ""):
+            zone = _label_kind(m.group("colon") or m.group("caps"))
+            table_mode = False
+        if this_zone is None:
+            this_zone = "table" if table_mode else zone
+        if line_start and rules.boiler.match(chunk.lstrip()):
+            this_zone = "boilerplate"
+        elif len(_CJK.findall(chunk)) * 5 > len(chunk):
+            this_zone = "boilerplate"
+        sentences.append(Sentence(a, b, this_zone, _eligible(chunk, this_zone, rules)))
+    return Segmented(text, sentences)
+
+
+def _eligible(chunk: str, zone: str, rules: _Rules) -> bool:
+    if zone in _ZONE_NEVER:
+        return False
+    anchored = bool(rules.anchor.search(chunk))
+    if zone in _ZONE_ANCHOR_ONLY:
+        return anchored and not rules.citation.search(chunk)
+    if rules.citation.search(chunk) and not anchored:
+        return False
+    if rules.population.search(chunk) and not anchored and not _PATIENT_WORDS.search(chunk):
+        return False
+    return True
+
+
+# Words that tie a sentence to an individual patient even without "our patient".
+_PATIENT_WORDS = re.compile(
+    r"\b(?:he|she|his|her|him|the\s+patient|year-old|years?\s+old|man|woman|boy|girl|Mr|Mrs|Ms)\b", re.IGNORECASE
+)
