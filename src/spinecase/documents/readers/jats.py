@@ -52,6 +52,8 @@ FORMAT = "jats"
 
 # blocks that may sit inside a <p> but are written as blocks of their own after it
 _FLOATS = frozenset({"table-wrap", "table-wrap-group", "fig", "fig-group", "list", "supplementary-material"})
+# raw LaTeX next to its MathML rendering inside <alternatives> would print the formula twice
+_IN_PARAGRAPH_SKIP = _FLOATS | {"tex-math"}
 _SKIP = frozenset(
     {"title", "label", "sec-meta", "object-id", "graphic", "media", "alternatives", "sub-article"}
 )
@@ -174,7 +176,7 @@ class _Writer:
             if name == "sec":
                 self.sec(child, kind)
             elif name == "p":
-                self.out.block(text_of(child, skip=_FLOATS))
+                self.out.block(text_of(child, skip=_IN_PARAGRAPH_SKIP))
                 for inner in child:
                     if local(inner.tag) in _FLOATS:
                         self.float(inner, kind)
