@@ -1,0 +1,1 @@
+"""Helpers of the registry tests: a fake extractor, invented reports, a throwaway PostgreSQL server."""
