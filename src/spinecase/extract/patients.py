@@ -240,7 +240,11 @@ def _merge_unlabelled(patients: list[Patient]) -> list[Patient]:
     return out
 
 
-_INDIVIDUAL = re.compile(r"\b(?:the|our|this)\s+patient\b|\b(?:he|she)\b", re.IGNORECASE)
+_INDIVIDUAL = re.compile(
+    r"\b(?:the|our|this|such\s+a|a)\s+patient\b|\bpatient\s+(?:was|had|has|regained|underwent|presented|developed|received|"
+    r"complained|died|remained|is)\b|\b(?:he|she|his|her|him)\b|\bwe\s+(?:encountered|report|describe|present)\b",
+    re.IGNORECASE,
+)
 
 
 def _implicit_patient(seg: Segmented) -> Patient | None:

@@ -73,6 +73,7 @@ class _Rules:
         self.population = re.compile(flat["population_cue"], re.IGNORECASE)
         self.citation = re.compile(flat["citation_cue"], re.IGNORECASE)
         self.boiler = re.compile(flat["boilerplate_line"], re.IGNORECASE)
+        self.caps_inline = re.compile(rf"(?<=[\s.,;:])(?:{caps})(?=\s+[A-Z])")
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +83,7 @@ def _rules() -> _Rules:
 
 # A sentence ends at . ! ? followed by space(s) and an opening character, or glued to a capitalised
 # word (".Radiographic" in text whose spaces were lost).
-_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?:\s+(?=[A-Z0-9(\[\"“‘])|(?=[A-Z][a-z]))")
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?:\s+(?=[A-Z0-9(\[\"“‘])|(?=[A-Z][a-z]|[A-Z]{2,}\s))")
 _ABBREV = re.compile(
     r"(?:\b(?:Fig|Figs|et\s+al|e\.g|i\.e|Dr|Mr|Mrs|Ms|Prof|vs|No|Nos|approx|St|ca|cf|resp|Ref|Vol|pp|Jr|Sr|min|max|"
     r"mo|yr|yrs|wk|wks|hr|hrs)\.?|\b[A-Z])[.!?]?$",
@@ -95,6 +96,11 @@ _ZONE_NEVER = {"references", "table", "boilerplate"}
 
 
 def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    # an ALL-CAPS section label inside a line ("…insufficient. CASE SUMMARY A 54-year-old…") starts
+    # a sentence of its own even without punctuation before it
+    for lab in _rules().caps_inline.finditer(text, start + 1, end):
+        _split_line(text, start, lab.start(), out)
+        start = lab.start()
     s = start
     for m in _BOUNDARY.finditer(text, start, end):
         cut = m.start() + 1
@@ -138,7 +144,8 @@ def segment(text: str) -> Segmented:
     spans = split_sentences(text)
     sentences: list[Sentence] = []
     zone = "other"
-    caption_until = -1  # a figure caption lasts one paragraph
+    caption_until = -1  # a figure caption lasts one paragraph…
+    caption_left = 0  # …and a few short sentences at most (PDF text runs captions into prose)
     table_mode = False
     for a, b in spans:
         chunk = text[a:b]
@@ -157,8 +164,10 @@ def segment(text: str) -> Segmented:
                 table_mode = True
             else:
                 caption_until = b
+                caption_left = 3
                 this_zone = "caption"
-        elif caption_until >= 0 and not para_start and a > caption_until:
+        elif caption_until >= 0 and not para_start and a > caption_until and caption_left > 0 and b - a < 200:
+            caption_left -= 1
             this_zone = "caption"
         else:
             caption_until = -1
@@ -170,7 +179,7 @@ def segment(text: str) -> Segmented:
             table_mode = False
         if this_zone is None:
             this_zone = "table" if table_mode else zone
-        if line_start and rules.boiler.match(chunk.lstrip()):
+        if rules.boiler.match(chunk.lstrip()):
             this_zone = "boilerplate"
         elif len(_CJK.findall(chunk)) * 5 > len(chunk):
             this_zone = "boilerplate"
@@ -183,13 +192,16 @@ def _eligible(chunk: str, zone: str, rules: _Rules) -> bool:
         return False
     anchored = bool(rules.anchor.search(chunk))
     if zone in _ZONE_ANCHOR_ONLY:
-        return anchored and not rules.citation.search(chunk)
+        return anchored and not rules.citation.search(chunk) and not _CITATION_MARK.search(chunk)
     if rules.citation.search(chunk) and not anchored:
         return False
     if rules.population.search(chunk) and not anchored and not _PATIENT_WORDS.search(chunk):
         return False
     return True
 
+
+# "[12]", "[2, 7]", "…tumours7)." — a sentence that cites other papers
+_CITATION_MARK = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|[a-z]\d+(?:,\d+)*\)")
 
 # Words that tie a sentence to an individual patient even without "our patient".
 _PATIENT_WORDS = re.compile(

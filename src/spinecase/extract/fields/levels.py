@@ -47,7 +47,7 @@ _COCCYX = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
 
 _MRI_AFTER = re.compile(
     r"^\s*(?:[-‐]?\s*(?:weighted|W\b|WI\b|w\b|wi\b)|sagittal|axial|coronal|images?|sequences?|signal|hyper|hypo|iso|flair|"
-    r"stir|fat|gad|contrast|post|pre|mri|and\s+T\d|/T\d|\s*,\s*T\d|relaxation|map|mapping|-?\s*space)",
+    r"stir|fat|gad|contrast|enhanc\w*|magnetic|mr\b|post|pre|mri|and\s+T\d|/T\d|\s*,\s*T\d|relaxation|map|mapping|-?\s*space)",
     re.IGNORECASE,
 )
 _NOT_LEVEL_AFTER = re.compile(

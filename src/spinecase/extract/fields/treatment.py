@@ -186,8 +186,10 @@ def extract_radiotherapy(pt: PatientText, draft: Draft) -> None:
                 continue
             if not spinal_target(k, m.start(), m.end()):
                 continue
-            codes = [r[1] for r in near if r[0] == sent.start] or [near[-1][1]]
-            modality = next((c_ for c_ in codes if c_ != "radiotherapy"), codes[0])
+            same = [r[1] for r in near if r[0] == sent.start]
+            specific = [r[1] for r in near if r[1] != "radiotherapy"]
+            # "20 Gy radiation dose…" after "radiosurgery to the sacrum": the named modality wins
+            modality = next((c_ for c_ in same if c_ != "radiotherapy"), specific[-1] if specific else near[-1][1])
             dose_sentences.add(sent_order[pt.sentence_indices[k]])
             courses.append((RadiotherapyCourse(modality=modality, total_dose_gy=c[0], fractions=c[1]), m.span()))
 

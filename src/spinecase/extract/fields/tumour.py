@@ -43,7 +43,9 @@ _AFTER_PRIMARY = re.compile(
 )
 _BEFORE_PRIMARY = re.compile(
     rf"(?:(?:{_CANCER_NOUN}|metasta\w*|disease)\s+(?:\w+\s+){{0,3}}?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
-    rf"derived\s+from|located\s+in|at)|(?:primary|primitive)\s+(?:\w+\s+){{0,2}}?(?:in|of|at|was|located\s+in))"
+    rf"derived\s+from|located\s+in|at)|(?:primary|primitive)\s+(?:\w+\s+){{0,2}}?(?:in|of|at|was|located\s+in)|"
+    rf"(?:resection|resected|excision|removal|biopsy|surgery)\s+(?:\w+\s+){{0,2}}?(?:of|on|in)|"
+    rf"(?:resection|excision|biopsy)\s+of\s+(?:the\s+)?(?:primary\s+)?(?:tumou?r\s+)?(?:in|of|from))"
     rf"\s+(?:the\s+)?(?:(?:left|right|upper|lower|distal|proximal|bilateral|middle|posterior|anterior|lateral)\s+){{0,2}}$",
     re.IGNORECASE,
 )
@@ -80,7 +82,7 @@ _UNKNOWN_PRIMARY = re.compile(
 _METASTATIC_HISTOLOGY_CONTEXT = re.compile(r"metasta", re.IGNORECASE)
 
 
-def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) -> tuple[str, int]:
+def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) -> tuple[str, float]:
     """('primary' | 'metastatic' | 'none', weight) for the site mention text[s:e]."""
     text = pt.text
     after = text[e : min(sent_end, e + 60)]
@@ -98,7 +100,7 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
         weak = noun.startswith(("mass", "lesion", "nodule", "adenoma"))
         if weak and _METASTATIC_HISTOLOGY_CONTEXT.search(text, sent_start, sent_end):
             return "metastatic", 1
-        return "primary", 1 if weak else 2
+        return "primary", 0.5 if weak else 2
     if _BEFORE_MET.search(before_clause) and _MET_WORD.search(before_clause):
         return "metastatic", 1
     if _BEFORE_PRIMARY.search(before_full):
@@ -121,7 +123,7 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
     hist_count: Counter[str] = Counter()
     hist_first: dict[str, int] = {}
     hist_spans: dict[str, list[Span]] = defaultdict(list)
-    primary_votes: Counter[str] = Counter()
+    primary_votes: Counter[str] = Counter()  # type: ignore[assignment]
     primary_spans: dict[str, list[Span]] = defaultdict(list)
     text = pt.text
 
