@@ -174,9 +174,11 @@ class InputSpec:
         return value
 
     def _text(self, score: str, raw: Any) -> str:
-        # JSON numbers are accepted for numeric-looking grades such as ESCC 2.
+        # JSON numbers are accepted for numeric grades such as ESCC 2, and only there.
         if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
-            raw = str(int(raw))
+            if str(int(raw)) in self.values:
+                return str(int(raw))
+            raise ScoreInputError(score, self.key, f"must be one of: {self.allowed_text()} (got {raw!r})")
         if not isinstance(raw, str) or not raw.strip():
             raise ScoreInputError(score, self.key, f"must be one of: {self.allowed_text()} (got {raw!r})")
         norm = normalise(raw)

@@ -141,8 +141,10 @@ def _bone(record: CaseRecord) -> Bone | None:
 
 def _frankel(record: CaseRecord) -> str | None:
     """Frankel grade, else the ASIA grade (approximate), upper-cased."""
-    grade = record.clinical.frankel or record.clinical.asia
-    return grade.strip().upper() if grade else None
+    for grade in (record.clinical.frankel, record.clinical.asia):
+        if grade and grade.strip().upper() in ("A", "B", "C", "D", "E"):
+            return grade.strip().upper()
+    return None
 
 
 def _visceral_note(b: _Builder, state: Visceral, record: CaseRecord) -> None:
@@ -211,12 +213,12 @@ def _tokuhashi(record: CaseRecord) -> ScoreInputs:
             b.set("kps", c.kps)
     elif c.ecog is not None:
         b.set("ecog", c.ecog)
-    if c.frankel:
-        b.set("frankel", c.frankel)
-    elif c.asia:
-        b.set("asia", c.asia)
-    elif record.neurological_deficit is False:
-        b.set("frankel", "E", "no neurological deficit recorded: Frankel E.")
+    b.set("frankel", c.frankel)
+    if "frankel" not in b.out.inputs:
+        if c.asia:
+            b.set("asia", c.asia)
+        elif record.neurological_deficit is False:
+            b.set("frankel", "E", "no neurological deficit recorded: Frankel E.")
     table = load_table("case")["tokuhashi_primary"]
     organ, kind = _organ(record)
     histology = record.histology

@@ -4,7 +4,7 @@ Example::
 
     >>> compute("escc", {"grade": "1b"}).category
     'low_grade'
-    >>> "bone_lesion: lytic, mixed, blastic" in help_text("sins")
+    >>> "bone_lesion: lytic (2), mixed (1), blastic (0)" in help_text("sins")
     True
 """
 
