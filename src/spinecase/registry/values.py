@@ -56,14 +56,14 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "coccygeal": ("Co",),
 }
 _LEVEL = re.compile(r"^(?:C[1-7]|T(?:[1-9]|1[0-2])|L[1-5]|S[1-5]?|Co)$")
-#: Lexicon files holding the codes of a field, when the package ships them.
-_LEXICON = {
-    "histology": "histology.yaml",
-    "primary_site": "sites.yaml",
-    "other_metastasis_sites": "sites.yaml",
-    "spinal_surgery": "surgery.yaml",
-    "systemic_agents": "systemic.yaml",
-    "radiotherapy": "radiotherapy.yaml",
+#: Where the project's lexicons keep the codes of a field: (file, keys to descend, sub-tables to merge).
+_LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
+    "histology": ("histology.yaml", ()),
+    "primary_site": ("sites.yaml", ()),
+    "other_metastasis_sites": ("sites.yaml", ()),
+    "spinal_surgery": ("procedures.yaml", ("surgery",)),
+    "radiotherapy": ("procedures.yaml", ("radiotherapy",)),
+    "systemic_agents": ("systemic.yaml", ("agents", "classes")),
 }
 _EXTRA_CODES = {"primary_site": {"unknown"}}
 
@@ -118,16 +118,20 @@ def terms(field: str, value: Any) -> set[str]:
 
 
 def _known_codes(field: str) -> set[str] | None:
-    name = _LEXICON.get(field)
-    if name is None:
+    """The codes the project's lexicon knows for ``field`` (``None``: no list to check against)."""
+    if field not in _LEXICON:
         return None
     from ..lexicon import load_yaml
 
+    name, tables = _LEXICON[field]
     try:
         data = load_yaml(name)
     except (FileNotFoundError, ModuleNotFoundError):
         return None  # that lexicon is not part of this install: the model's types still apply
-    return set(data) | _EXTRA_CODES.get(field, set()) if isinstance(data, dict) else None
+    parts = [data.get(t) for t in tables] if tables and isinstance(data, dict) else [data]
+    if not parts or not all(isinstance(p, dict) for p in parts):
+        return None
+    return set().union(*(set(p) for p in parts if isinstance(p, dict))) | _EXTRA_CODES.get(field, set())
 
 
 def _check_codes(field: str, value: Any) -> None:
