@@ -82,7 +82,7 @@ def render_card(result: ScoreResult, console: Console) -> None:
     """A readable card: one row per input (value and points), then the total, range and category."""
     spec = score_spec(result.score)
     additive = result.possible_range is not None
-    console.print(f"[bold]{escape(spec.title)}[/bold] ({escape(result.score)})")
+    console.print(f"[bold]{escape(spec.title)}[/bold]")
     table = Table(show_lines=False)
     table.add_column("Item")
     table.add_column("Value")

@@ -27,6 +27,9 @@ import yaml
 
 Kind = Literal["enum", "int", "number", "bool", "code"]
 
+#: Everyday spellings accepted for vocabulary codes (the canonical code is what results echo).
+CODE_ALIASES = {"gastric": "stomach", "small_bowel": "small_intestine", "oesophagus": "esophagus"}
+
 
 class ScoreInputError(ValueError):
     """An input no score can be computed from; :attr:`key` names the offending input.
@@ -184,6 +187,7 @@ class InputSpec:
         norm = normalise(raw)
         if self.kind == "code":
             assert self.vocabulary is not None
+            norm = CODE_ALIASES.get(norm, norm)
             if norm in vocabulary(self.vocabulary):
                 return norm
             raise ScoreInputError(
