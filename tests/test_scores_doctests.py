@@ -16,7 +16,7 @@ MODULES = [
     "spinecase.scores.bauer",
     "spinecase.scores.noms",
     "spinecase.scores.gist",
-    "spinecase.scores.registry",
+    "spinecase.scores.catalog",
     "spinecase.scores.case",
 ]
 

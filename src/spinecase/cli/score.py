@@ -36,7 +36,11 @@ score_app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-app.add_typer(score_app, name="score")
+app.add_typer(
+    score_app,
+    name="score",
+    short_help="Compute a clinical score from JSON inputs (SINS, Tokuhashi, Tomita, Bauer, NESMS, ESCC, NOMS, GIST risk).",
+)
 
 
 class OutputFormat(StrEnum):

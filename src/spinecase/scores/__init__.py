@@ -22,9 +22,9 @@ Example::
 from ._spec import ScoreInputError, score_spec
 from .bauer import BauerResult, NesmsResult, bauer, nesms
 from .case import ScoreInputs, from_case, score_inputs
+from .catalog import SCORES, compute, help_text, input_specs
 from .gist import GistAfipResult, GistNihResult, gist_afip, gist_nih_modified
 from .noms import EsccResult, NomsResult, escc, noms, radiosensitivity_of
-from .registry import SCORES, compute, help_text, input_specs
 from .result import Ambiguity, ScoreResult
 from .spine import SinsResult, TokuhashiResult, TomitaResult, level_location, sins, tokuhashi_revised, tomita
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 
 from ..records import CaseRecord
 from ._spec import ScoreInputError, load_table, site_parent
-from .registry import compute, input_specs
+from .catalog import compute, input_specs
 from .result import ScoreResult
 
 Visceral = Literal["present", "absent", "uncertain"]
