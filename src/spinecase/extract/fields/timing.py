@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..base import Draft, PatientText, Span
+from ..segment import Sentence
 from ..context import FAMILY, HYPOTHETICAL, NEGATED
 from ..numbers import NUMBER, UNIT, parse_number, to_months
 
@@ -69,7 +70,10 @@ _SYNC = re.compile(
     r"\b(?:first|initial|presenting)\s+(?:presentation|manifestation|sign|symptom|feature)|\bat\s+(?:initial\s+)?presentation\b|"
     r"\bat\s+(?:the\s+time\s+of\s+)?(?:initial\s+)?diagnosis\b|\bat\s+the\s+same\s+time\b|\bsimultaneous\w*|\bsynchronous\w*|"
     r"\bconcurrent\w*|\bconcomitant\w*|\bduring\s+(?:the\s+)?(?:initial\s+)?(?:staging|work-?up)|\bstaging\s+(?:work-?up|ct|mri|pet|scan)|"
-    r"\bas\s+the\s+first\s+(?:sign|manifestation|presentation)|\bfirst\s+presented\s+with\b|\binitially\s+presented\s+with\b",
+    r"\bas\s+the\s+first\s+(?:sign|manifestation|presentation)|\bfirst\s+presented\s+with\b|\binitially\s+presented\s+with\b|"
+    r"\bfirst\s+(?:revealed|detected|diagnosed|manifest\w*|discovered)|\bpresent(?:ing|ed)\s+as\b|\bled\s+to\s+(?:the\s+)?(?:discovery|diagnosis)|"
+    r"\brevealed\s+the\s+primary|\bhad\s+not\s+been\s+suspected|\boccult\s+primary|\bwithout\s+(?:a\s+)?(?:known|previous|prior)\s+(?:history\s+of\s+)?(?:cancer|malignancy)|"
+    r"\bno\s+(?:known\s+|previous\s+|prior\s+)?history\s+of\s+(?:cancer|malignancy)|\bno\s+past\s+(?:medical\s+)?history",
     re.IGNORECASE,
 )
 _HISTORY = re.compile(
@@ -78,7 +82,21 @@ _HISTORY = re.compile(
     r"(?:years?|months?)\s+(?:after|following)\s+(?:the\s+)?(?:initial\s+|primary\s+)?(?:diagnosis|surgery|resection|treatment))",
     re.IGNORECASE,
 )
-_FOLLOW = re.compile(r"follow[\s-]?up|postoperative|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+", re.IGNORECASE)
+_SPINAL_REFERENCE = re.compile(
+    r"\s*(?:the\s+)?(?:\w+\s+)?(?:spinal|spine|vertebra\w*|decompress\w*|fixation|corpectomy|laminectomy|kyphoplasty|vertebroplasty|"
+    r"radiotherapy|radiosurgery|SBRT|irradiation|admission|presentation|discharge|kyphoplasty|stabili[sz]ation)",
+    re.IGNORECASE,
+)
+_AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{1,2})\b", re.IGNORECASE)
+_TREATMENT_STEP = re.compile(
+    r"\b(?:underwent|received|was\s+treated|were\s+treated|was\s+performed|were\s+performed|was\s+operated|was\s+given|started|initiated)\b",
+    re.IGNORECASE,
+)
+_ONSET = re.compile(
+    r"\b(?:pain|ache|complain\w*|weakness|numbness|consulted|admitted|referred|presented|noticed|developed)\b", re.IGNORECASE
+)
+_SYMPTOM = re.compile(r"history|duration|pain|complain|symptom|onset|weakness|numbness", re.IGNORECASE)
+_FOLLOW = re.compile(r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|recurren|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+", re.IGNORECASE)
 _DISCOVERY = re.compile(
     r"found|revealed|showed|diagnosed|developed|detected|presented|complained|noted|identified|demonstrated|confirmed|discovered|appeared|admitted|referred",
     re.IGNORECASE,
@@ -100,57 +118,80 @@ def _date(m: re.Match[str]) -> tuple[int, int | None]:
 
 def extract_timing(pt: PatientText, draft: Draft) -> None:
     """Fill ``presentation`` and ``interval_months`` for a patient with spinal disease."""
-    if not draft.values.get("spinal_levels") and not _mentions_spinal_metastasis(pt):
-        return
     text = pt.text
+    sentences = [s for s in pt.sentences() if not pt.ctx.family.search(text, s.start, s.end)]
+    if not sentences:
+        return
+    level_starts = [a for a, _ in draft.evidence.get("spinal_levels", [])]
+
+    def is_spinal(k: int) -> bool:
+        a, b = sentences[k].start, sentences[k].end
+        return any(a <= x < b for x in level_starts) or bool(_SPINE.search(text, a, b) and _DISEASE.search(text, a, b))
+
+    spinal = [k for k in range(len(sentences)) if is_spinal(k)]
+    if not spinal or (not level_starts and not _mentions_spinal_metastasis(pt)):
+        return
+    first = spinal[0]
     interval: tuple[float, Span] | None = None
-    sync: Span | None = None
-    history: Span | None = None
-    primary_dates: list[tuple[tuple[int, int | None], Span]] = []
-    spine_dates: list[tuple[tuple[int, int | None], Span]] = []
-    for sent in pt.sentences():
-        a, b = sent.start, sent.end
-        spinal = bool(_SPINE.search(text, a, b) and _DISEASE.search(text, a, b))
-        f_sent = pt.ctx.family.search(text, a, b)
-        if f_sent:
-            continue
-        if spinal and interval is None and _DISCOVERY.search(text, a, b) and not _FOLLOW.search(text, a, b):
-            for m in _RELATIVE.finditer(text, a, b):
-                n, u = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
-                v = parse_number(n)
-                if v is None or pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL):
-                    continue
-                interval = (to_months(v, u), m.span())
+    seen: set[int] = set()
+    # a spinal episode opens at most two sentences before a sentence naming the lesion; the first
+    # relative time found in such a stretch, in reading order, dates it
+    with_level = [k for k in spinal if any(sentences[k].start <= x < sentences[k].end for x in level_starts)]
+    anchors = with_level[:3] or spinal[:2]
+    for anchor in anchors:
+        for k in range(max(0, anchor - 3), anchor + 1):
+            if k in seen:
+                continue
+            seen.add(k)
+            interval = _relative_interval(pt, sentences[k], first_sentence=k == 0)
+            if interval is not None:
                 break
-        for m in _SYNC.finditer(text, a, b):
-            if not pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL) and (spinal or _SPINE.search(text, a, b)):
+        if interval is not None:
+            break
+    history: Span | None = None
+    ago: tuple[float, Span] | None = None
+    primary_dates: list[tuple[tuple[int, int | None], Span]] = []
+    upto = max(anchors)
+    for k, sent in enumerate(sentences[: upto + 1]):
+        a, b = sent.start, sent.end
+        if not _CANCER.search(text, a, b):
+            continue
+        hm = _HISTORY.search(text, a, b)
+        if hm and k not in spinal:
+            history = history or hm.span()
+        if ago is None and (hm or k < upto):
+            am = _AGO.search(text, a, b)
+            if am and (v := parse_number(am.group("n"))) is not None and not _SYMPTOM.search(text, max(a, am.start() - 30), am.end() + 25):
+                ago = (to_months(v, am.group("u")), am.span())
+            at_age = _AT_AGE.search(text, a, b)
+            age = draft.values.get("age")
+            if ago is None and at_age and isinstance(age, int) and 0 < age - int(at_age.group("age")) < 60:
+                ago = (12.0 * (age - int(at_age.group("age"))), at_age.span())
+        if _PRIMARY_EVENT.search(text, a, b) and k not in spinal:
+            primary_dates.extend((_date(m), m.span()) for m in _DATE.finditer(text, a, b))
+    if ago is not None and (interval is None or interval[0] <= 1.5):
+        interval = ago
+    if interval is None and primary_dates:
+        p_date = min((d for d, _ in primary_dates), key=lambda d: (d[0], d[1] or 0))
+        for k in sorted({j for a in anchors for j in range(max(0, a - 3), a + 1)}):
+            sk = sentences[k]
+            if not (k in spinal or _ONSET.search(text, sk.start, sk.end)):
+                continue  # a date of another event ("metastasectomy was done in May 2014")
+            dates = [(_date(m), m.span()) for m in _DATE.finditer(text, sk.start, sk.end)]
+            later = [d for d in dates if (d[0][0], d[0][1] or 0) > (p_date[0], p_date[1] or 0)]
+            if later:
+                months = months_between(p_date, later[0][0])
+                if months > 0:
+                    interval = (float(months), later[0][1])
+                    break
+    sync: Span | None = None
+    for sent in sentences:
+        for m in _SYNC.finditer(text, sent.start, sent.end):
+            if not pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL) and _SPINE.search(text, sent.start, sent.end):
                 sync = sync or m.span()
-        for m in _DATE.finditer(text, a, b):
-            if spinal:
-                spine_dates.append((_date(m), m.span()))
-            elif _CANCER.search(text, a, b) and _PRIMARY_EVENT.search(text, a, b):
-                primary_dates.append((_date(m), m.span()))
-        if not spinal and _CANCER.search(text, a, b):
-            hm = _HISTORY.search(text, a, b)
-            if hm:
-                history = history or hm.span()
-                am = _AGO.search(text, a, b)
-                if am and interval is None and (v := parse_number(am.group("n"))) is not None:
-                    interval = (to_months(v, am.group("u")), am.span())
-    if interval is None and primary_dates and spine_dates:
-        p_date, p_span = min(primary_dates, key=lambda d: (d[0][0], d[0][1] or 0))
-        later = [d for d in spine_dates if d[0] >= p_date]
-        if later:
-            s_date, s_span = min(later, key=lambda d: (d[0][0], d[0][1] or 0))
-            months = months_between(p_date, s_date)
-            if months > 0:
-                interval = (float(months), s_span)
-                if p_span not in (s_span,):
-                    interval = (float(months), s_span)
-                    draft.evidence.setdefault("interval_months", []).append(p_span)
     unknown = draft.values.get("primary_site") == "unknown"
     if interval is not None and interval[0] > 1.5:
-        draft.set("interval_months", round(interval[0], 1), [*draft.evidence.get("interval_months", []), interval[1]])
+        draft.set("interval_months", round(interval[0], 1), [interval[1]])
         draft.set("presentation", "metachronous", [interval[1]])
     elif sync is not None or unknown:
         span = sync or draft.evidence.get("primary_site", [(0, 1)])[0]
@@ -161,7 +202,25 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
         draft.set("presentation", "synchronous", [interval[1]])
     elif history is not None:
         draft.set("presentation", "metachronous", [history])
-    draft.evidence.pop("interval_months", None) if "interval_months" not in draft.values else None
+
+
+def _relative_interval(pt: PatientText, sent: Sentence, *, first_sentence: bool) -> tuple[float, Span] | None:
+    text = pt.text
+    if _FOLLOW.search(text, sent.start, sent.end):
+        return None
+    for m in _RELATIVE.finditer(text, sent.start, sent.end):
+        n, u = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
+        v = parse_number(n)
+        if v is None or pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL):
+            continue
+        if first_sentence and "later" in m.group(0).lower():
+            continue  # "later" needs an earlier primary
+        if _SPINAL_REFERENCE.match(text, m.end(), sent.end):
+            continue  # "two weeks after the spinal surgery" dates the treatment, not the metastasis
+        if _TREATMENT_STEP.search(text, sent.start, sent.end) and not _DISCOVERY.search(text, sent.start, sent.end):
+            continue  # "Three weeks later the T10 lesion received radiotherapy": a step of treatment
+        return to_months(v, u), m.span()
+    return None
 
 
 def _mentions_spinal_metastasis(pt: PatientText) -> bool:
