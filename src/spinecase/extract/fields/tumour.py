@@ -56,17 +56,17 @@ _FROM_PRIMARY = re.compile(
 )
 _AFTER_MET = re.compile(
     r"^(?P<gap>[^.;:()]{0,45}?)(?:metasta\w*|mets\b|deposits?|carcinomatosis|dissemination|implants?|seeding|secondar(?:y|ies)|"
-    r"spread)",
+    r"spread|recurrence|relapse)",
     re.IGNORECASE,
 )
 _BEFORE_MET = re.compile(
     r"(?:metasta\w*|spread\w*|disseminat\w+|involv\w+|infiltrat\w+|lesions?|nodules?|masses|deposits?|uptake|destruction|"
     r"osteolysis|foci|focus|recurrence)\s+(?:[\w-]+\s+){0,4}?(?:to|in|into|of|at|involving|within|throughout|including|on)\s+"
-    r"(?:[\w'’-]+[\s,]+){0,8}?$",
+    r"(?:[\w'’-]+[\s,]+){0,12}?$",
     re.IGNORECASE,
 )
 _MET_WORD = re.compile(r"metasta|secondar|spread|disseminat|lesion|nodule|uptake|lytic|destruct|involv", re.IGNORECASE)
-_STOP_BEFORE = re.compile(r".*[.;:]|.*\b(?:but|however|whereas|while|although|from|with)\b", re.IGNORECASE | re.DOTALL)
+_STOP_BEFORE = re.compile(r".*[.;:]|.*\b(?:but|however|whereas|while|although|from)\b", re.IGNORECASE | re.DOTALL)
 _CANCER_IN_GAP = re.compile(rf"\b{_CANCER_NOUN}\b", re.IGNORECASE)
 _SPINE_WORDS = re.compile(
     r"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|\b[CTLS]\d{1,2}\b|\bTh\d|\bD\d{1,2}\b", re.IGNORECASE
@@ -80,6 +80,9 @@ _UNKNOWN_PRIMARY = re.compile(
     re.IGNORECASE,
 )
 _METASTATIC_HISTOLOGY_CONTEXT = re.compile(r"metasta", re.IGNORECASE)
+_BENIGN = re.compile(r"h(?:a)?emangioma|cyst|benign|granuloma|calcifi|abscess|infarct|steatosis|fibrosis|atelecta|pneumonia|inflammat", re.IGNORECASE)
+_NOT_IMPLIED = re.compile(r"uveal|choroidal|ocular|mucosal|conjunctival|vulvar|sinonasal|anorectal", re.IGNORECASE)
+_STRICT_SITES = frozenset({"soft_tissue"})
 
 
 def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) -> tuple[str, float]:
@@ -100,7 +103,9 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
         weak = noun.startswith(("mass", "lesion", "nodule", "adenoma"))
         if weak and _METASTATIC_HISTOLOGY_CONTEXT.search(text, sent_start, sent_end):
             return "metastatic", 1
-        return "primary", 0.5 if weak else 2
+        if weak:
+            return "lesion", 0.5
+        return "primary", 2
     if _BEFORE_MET.search(before_clause) and _MET_WORD.search(before_clause):
         return "metastatic", 1
     if _BEFORE_PRIMARY.search(before_full):
@@ -143,6 +148,7 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
                 primary_spans[scode].append((ss, se))
 
     met_sites: dict[str, list[Span]] = {}
+    lesions: dict[str, list[Span]] = {}  # "liver lesions": metastatic unless the organ is the primary
     for table in (site_table(), primary_only_site_table()):
         for sent, code, s, e in pt.terms(table):
             flags = pt.flags(sent, s, e)
@@ -153,7 +159,18 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
                 primary_spans[code].append((s, e))
                 continue
             role, weight = _site_role(pt, sent.start, sent.end, s, e)
-            if role == "primary" and not flags & HYPOTHETICAL:
+            if code in _STRICT_SITES and role == "metastatic" and not _AFTER_MET.match(text[e : e + 12]):
+                continue  # "soft-tissue component" of a vertebral lesion is not a soft-tissue metastasis
+            if code == "bone" and re.match(r"pelvis", text[s:e], re.IGNORECASE) and re.search(
+                r"(?:nodules?|nodes?|mass(?:es)?|fluid|ascites|collection)\s+in\s+the\s+$", text[max(sent.start, s - 30) : s], re.IGNORECASE
+            ):
+                continue  # "peritoneal nodules in the pelvis" is not a bone
+            if role == "lesion" and not flags & HYPOTHETICAL:
+                if not _BENIGN.search(text, sent.start, sent.end):
+                    lesions.setdefault(code, []).append((s, e))
+                primary_votes[code] += weight
+                primary_spans[code].append((s, e))
+            elif role == "primary" and not flags & HYPOTHETICAL:
                 primary_votes[code] += weight
                 primary_spans[code].append((s, e))
             elif role == "metastatic" and not flags & HYPOTHETICAL:
@@ -169,7 +186,12 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
     primary = None
     if primary_votes:
         primary = max(primary_votes, key=lambda c: (primary_votes[c], -primary_spans[c][0][0]))
+        implied_site = info[histology].get("implies_site") if histology else None
+        if primary_votes[primary] < 1 and implied_site:
+            primary = None  # only "a lesion in the X": let the histology name the organ
     implied = info[histology].get("implies_site") if histology else None
+    if implied and any(_NOT_IMPLIED.search(text, max(0, a - 20), b) for a, b in hist_spans[histology]):
+        implied = None
     if implied and (primary is None or primary not in _family(implied)):
         # the histology names its organ (renal cell carcinoma → kidney) more surely than a vote
         if primary is None or primary_votes[primary] < 4 or implied in primary_votes:
@@ -185,6 +207,10 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         draft.set("primary_site", primary, primary_spans[primary][:3])
 
     excluded = _family(primary) if primary else set()
+    if histology or primary:
+        for code, spans in lesions.items():
+            if code not in _STRICT_SITES:
+                met_sites.setdefault(code, spans)
     for code, spans in met_sites.items():
         if code in excluded:
             continue
