@@ -209,3 +209,18 @@ def test_records_round_trip_with_clinical_details_and_evidence(registry: Registr
         back = get_case(s, "rt#1").record
     assert back.to_contract() == rec.to_contract()
     assert back.clinical == rec.clinical
+
+
+def test_conflicting_identifiers_keep_short_identical_texts_apart(registry: Registry) -> None:
+    a = _store(registry, "Reply.", doc_id="40000001", fmt="pubmed", pmid="40000001")
+    b = _store(registry, "Reply.", doc_id="40000002", fmt="pubmed", pmid="40000002")
+    assert (a.outcome, b.outcome) == ("new", "new") and a.document_id != b.document_id
+    assert (
+        _store(registry, "Reply.", doc_id="40000002", fmt="pubmed", pmid="40000002").document_id
+        == b.document_id
+    )
+    # a substantial narrative published twice under two DOIs is one patient
+    text = report_text(11)
+    first = _store(registry, text, doc_id="j1", fmt="jsonl", doi="10.5555/first")
+    second = _store(registry, text, doc_id="j2", fmt="jsonl", doi="10.5555/second")
+    assert (second.outcome, second.rule, second.document_id) == ("unchanged", "sha256", first.document_id)

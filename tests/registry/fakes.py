@@ -7,6 +7,7 @@ exported faithfully; a predictable extractor makes those tests exact. All texts 
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -93,9 +94,80 @@ HISTOLOGIES = [
 LEVELS = ["C5", "T4", "T9", "T12", "L1", "L3", "S1"]
 
 
+_FILLER = [
+    "patient",
+    "clinic",
+    "ward",
+    "morning",
+    "evening",
+    "family",
+    "history",
+    "smoking",
+    "alcohol",
+    "diet",
+    "weight",
+    "appetite",
+    "fever",
+    "cough",
+    "walking",
+    "stairs",
+    "numbness",
+    "tingling",
+    "weakness",
+    "bladder",
+    "bowel",
+    "sleep",
+    "analgesia",
+    "opioid",
+    "physiotherapy",
+    "brace",
+    "scan",
+    "contrast",
+    "marrow",
+    "signal",
+    "cortex",
+    "pedicle",
+    "lamina",
+    "canal",
+    "cord",
+    "root",
+    "foramen",
+    "disc",
+    "endplate",
+    "collapse",
+    "kyphosis",
+    "height",
+    "angle",
+    "fragment",
+    "cement",
+    "needle",
+    "biopsy",
+    "specimen",
+    "staining",
+    "nuclei",
+    "mitoses",
+    "margin",
+    "capsule",
+    "liver",
+    "lung",
+    "node",
+    "spleen",
+    "adrenal",
+    "brain",
+    "skin",
+    "serum",
+    "calcium",
+    "albumin",
+    "haemoglobin",
+    "platelets",
+    "creatinine",
+]
+
+
 def report_text(i: int, cases: int = 1) -> str:
-    """An invented report, different for every ``i``."""
-    parts = [f"Invented report number {i}: spinal metastasis seen in clinic {i % 17}."]
+    """An invented report, different for every ``i`` (its filler words make each text unique)."""
+    rnd = random.Random(i)
+    parts = [f"Invented report number {i}: " + " ".join(rnd.choices(_FILLER, k=14)) + "."]
     for c in range(1, cases + 1):
         k = i * 7 + c
         age, sex = AGES[k % len(AGES)], "man" if k % 2 else "woman"
@@ -103,7 +175,7 @@ def report_text(i: int, cases: int = 1) -> str:
         head = f"Case {c}. " if cases > 1 else ""
         parts.append(
             f"{head}A {age}-year-old {sex} with a {hist} presented with back pain; "
-            f"imaging showed a lytic lesion of {level} (study {i}-{c})."
+            f"imaging showed a lytic lesion of {level}. " + " ".join(rnd.choices(_FILLER, k=16)) + "."
         )
     return "\n\n".join(parts)
 
@@ -131,3 +203,12 @@ def write_jsonl(path: Path, count: int, start: int = 0) -> Path:
 
 def document(doc_id: str, text: str, fmt: str = "text", **metadata: object) -> Document:
     return Document(id=doc_id, text=text, source=f"{doc_id}.txt", format=fmt, metadata=dict(metadata))
+
+
+#: Documents the fake extractor has seen in this process (to prove that stored texts are skipped).
+CALLS: list[str] = []
+
+
+def counting_extract(doc: Document) -> list[CaseRecord]:
+    CALLS.append(doc.id)
+    return extract(doc)

@@ -20,8 +20,8 @@ from .engine import Registry, RegistryError, display_url, open_registry, resolve
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export_cases, table_row
 from .fts import SearchHit, search_documents
-from .ingest import Failure, IngestOptions, IngestSummary, ingest
 from .migrate import current_revision, head_revision, upgrade
+from .pipeline import Failure, IngestOptions, IngestSummary, ingest
 from .query import (
     CaseDetail,
     CaseFilter,

@@ -11,9 +11,16 @@ An incoming document is the stored document that shares, in this order of trust:
 4. ``contained`` — most of the sampled eight-word shingles of the shorter text occur in the longer
    one: the PubMed abstract of an article whose full text was scraped, or the reverse.
 
+A different identifier of the same kind (another PMID, another DOI) vetoes rules 1, 3 and 4 — two
+letters both reading "Reply." are two articles — except for identical texts of at least
+:data:`MIN_WORDS_DUPLICATE` words: the same case narrative published twice is one patient.
+
 Shingles are sampled by value (a hash ending in four zero bits), not by position, so a text that is
 contained in another has its samples among the other's samples; the registry stores the samples of
 every document (``document_shingles``) and one indexed query finds the candidates.
+
+Besides these, each input gets an ``input`` key (its text plus its identifiers): an input already
+stored with the current extractor version is skipped before extraction.
 
 Example::
 
@@ -34,7 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .models import DocumentKey, DocumentShingle
@@ -43,8 +50,8 @@ SHINGLE_WORDS = 8
 #: A shingle is sampled when the low bits of its hash are zero: one in 2**SAMPLE_BITS (1 in 16), so a
 #: 200-word abstract has about a dozen samples.
 SAMPLE_BITS = 4
-#: A text with fewer samples is too short for containment to mean anything.
-MIN_SAMPLES = 4
+#: A text with fewer samples (about 100 words) is too short for containment to mean anything.
+MIN_SAMPLES = 6
 #: Share of the shorter text's samples that must occur in the longer one.
 CONTAINMENT = 0.7
 #: Identifiers are looked for in this many leading characters of a plain text.
@@ -53,6 +60,9 @@ HEAD_CHARS = 2000
 STRUCTURED_FORMATS = frozenset({"pubmed", "jats", "jsonl", "xml", "json"})
 #: Order of trust of the key kinds (lower is stronger).
 KEY_RANK = {"sha256": 0, "pmid": 1, "pmcid": 2, "doi": 3, "fp": 4, "contained": 5}
+ID_KINDS = ("pmid", "pmcid", "doi")
+#: Identical texts at least this long are one article even under conflicting identifiers.
+MIN_WORDS_DUPLICATE = 25
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\r?\n[ \t]*(\w)")
@@ -70,17 +80,24 @@ class DocKeys:
     fingerprint: str
     identifiers: dict[str, str] = field(default_factory=dict)
     shingles: tuple[int, ...] = ()
+    words: int = 0
+
+    @property
+    def input_hash(self) -> str:
+        """SHA-256 of the text hash and the identifiers: one input, whatever file it came in."""
+        ids = "\n".join(f"{k}:{v}" for k, v in sorted(self.identifiers.items()))
+        return hashlib.sha256(f"{self.content_hash}\n{ids}".encode()).hexdigest()
 
     def exact_keys(self) -> list[str]:
         """The ``document_keys`` entries of this text, strongest first."""
         keys = [f"sha256:{self.content_hash}"]
-        keys += [
-            f"{kind}:{self.identifiers[kind]}"
-            for kind in ("pmid", "pmcid", "doi")
-            if kind in self.identifiers
-        ]
+        keys += [f"{kind}:{self.identifiers[kind]}" for kind in ID_KINDS if kind in self.identifiers]
         keys.append(f"fp:{self.fingerprint}")
         return keys
+
+    def all_keys(self) -> list[str]:
+        """:meth:`exact_keys` and the ``input`` key."""
+        return [*self.exact_keys(), f"input:{self.input_hash}"]
 
 
 def content_hash(text: str) -> str:
@@ -166,7 +183,7 @@ def document_keys(text: str, metadata: Mapping[str, Any], *, structured: bool = 
     if not structured:
         for kind, value in identifiers_from_text(text).items():
             ids.setdefault(kind, value)
-    return DocKeys(content_hash(text), fingerprint(words), ids, sampled_shingles(words))
+    return DocKeys(content_hash(text), fingerprint(words), ids, sampled_shingles(words), len(words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,19 +194,44 @@ class Match:
     rule: str
 
 
+def _conflicts(session: Session, document_id: int, keys: DocKeys) -> bool:
+    """The stored document has another identifier of a kind the incoming text has."""
+    if not keys.identifiers:
+        return False
+    stored: dict[str, set[str]] = {}
+    for key in session.scalars(
+        select(DocumentKey.key).where(
+            DocumentKey.document_id == document_id,
+            or_(*(DocumentKey.key.startswith(f"{kind}:") for kind in keys.identifiers)),
+        )
+    ):
+        kind, _, value = key.partition(":")
+        stored.setdefault(kind, set()).add(value)
+    return any(kind in stored and value not in stored[kind] for kind, value in keys.identifiers.items())
+
+
+def _acceptable(session: Session, document_id: int, rule: str, keys: DocKeys) -> bool:
+    if rule in ID_KINDS or not _conflicts(session, document_id, keys):
+        return True
+    # another PMID/DOI: the same article only if the very same, substantial text
+    return rule in ("sha256", "fp") and keys.words >= MIN_WORDS_DUPLICATE
+
+
 def find_match(session: Session, keys: DocKeys) -> Match | None:
     """The stored document ``keys`` belong to, by the strongest rule that finds one."""
     rows = session.execute(
         select(DocumentKey.key, DocumentKey.document_id).where(DocumentKey.key.in_(keys.exact_keys()))
     ).all()
-    if rows:
-        kind, doc_id = min(((k.split(":", 1)[0], d) for k, d in rows), key=lambda kd: KEY_RANK[kd[0]])
-        return Match(doc_id, "fingerprint" if kind == "fp" else kind)
-    return find_containing(session, keys.shingles)
+    candidates = sorted(((KEY_RANK[k.split(":", 1)[0]], k.split(":", 1)[0], d) for k, d in rows))
+    for _, kind, doc_id in candidates:
+        if _acceptable(session, doc_id, kind, keys):
+            return Match(doc_id, "fingerprint" if kind == "fp" else kind)
+    return find_containing(session, keys)
 
 
-def find_containing(session: Session, shingles: tuple[int, ...]) -> Match | None:
+def find_containing(session: Session, keys: DocKeys) -> Match | None:
     """A stored document sharing most of the shingle samples of the shorter of the two texts."""
+    shingles = keys.shingles
     if len(shingles) < MIN_SAMPLES:
         return None
     shared = func.count().label("shared")
@@ -206,6 +248,10 @@ def find_containing(session: Session, shingles: tuple[int, ...]) -> Match | None
             select(func.count()).select_from(DocumentShingle).where(DocumentShingle.document_id == doc_id)
         )
         smaller = min(len(shingles), n_stored or 0)
-        if smaller >= MIN_SAMPLES and n_shared >= CONTAINMENT * smaller:
+        if (
+            smaller >= MIN_SAMPLES
+            and n_shared >= CONTAINMENT * smaller
+            and not _conflicts(session, doc_id, keys)
+        ):
             return Match(doc_id, "contained")
     return None

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..documents.model import Document
@@ -109,7 +109,7 @@ def _json_safe(meta: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(meta, default=str)))
 
 
-def _document_values(item: Incoming) -> dict[str, Any]:
+def document_values(item: Incoming) -> dict[str, Any]:
     doc, keys, meta = item.document, item.keys, item.document.metadata
     return {
         "key": doc.id[:255],
@@ -135,7 +135,7 @@ def _document_values(item: Incoming) -> dict[str, Any]:
 
 def _add_keys(session: Session, document_id: int, keys: DocKeys) -> None:
     """Point every key of ``keys`` not yet taken at the document (a key never changes owner)."""
-    wanted = keys.exact_keys()
+    wanted = keys.all_keys()
     taken = set(session.scalars(select(DocumentKey.key).where(DocumentKey.key.in_(wanted))))
     rows = [{"key": k[:300], "document_id": document_id} for k in wanted if k not in taken]
     if rows:
@@ -163,18 +163,7 @@ def _add_source(session: Session, document_id: int, item: Incoming, matched_by: 
     )
 
 
-def _insert_new(session: Session, item: Incoming) -> int:
-    now = utcnow()
-    values = _document_values(item) | {"created_at": now, "updated_at": now}
-    doc_id = session.execute(insert(DocumentRow).values(**values).returning(DocumentRow.id)).scalar_one()
-    _add_keys(session, doc_id, item.keys)
-    _set_shingles(session, doc_id, item.keys.shingles)
-    _add_source(session, doc_id, item, "new")
-    _insert_cases(session, doc_id, item.records, item.extractor_version)
-    return doc_id
-
-
-def _case_attrs(record: CaseRecord) -> dict[str, Any]:
+def case_attrs(record: CaseRecord) -> dict[str, Any]:
     # literature-table cases (another engineer's extractor) carry these attributes when present
     return {
         "secondary": bool(getattr(record, "secondary", False)),
@@ -183,36 +172,86 @@ def _case_attrs(record: CaseRecord) -> dict[str, Any]:
     }
 
 
-def _insert_cases(session: Session, doc_id: int, records: list[CaseRecord], version: str) -> None:
-    """Fast path for a new document: Core bulk inserts, no ORM bookkeeping."""
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool = True) -> list[int]:
+    """Insert new documents with their keys, shingles, sources, cases and values.
+
+    ``keys_free``: none of their keys is taken yet (the batch path checked); otherwise keys owned
+    by another document (an identical text under another PMID) are left to their owner.
+    """
+    if not items:
+        return []
+    conn = session.connection()
     now = utcnow()
-    value_rows: list[dict[str, Any]] = []
-    term_rows: list[dict[str, Any]] = []
-    for record in records:
-        case_id = session.execute(
-            insert(CaseRow)
-            .values(
-                document_id=doc_id, number=record.case, created_at=now, updated_at=now, **_case_attrs(record)
+    doc_rows = []
+    for item in items:
+        values = document_values(item) | {"created_at": now, "updated_at": now}
+        values["metadata"] = values.pop("meta")  # Core inserts use column names
+        doc_rows.append(values)
+    documents = _table(DocumentRow)
+    ids = list(
+        conn.scalars(documents.insert().returning(documents.c.id, sort_by_parameter_order=True), doc_rows)
+    )
+    key_rows, shingle_rows, source_rows, case_rows = [], [], [], []
+    case_records = []
+    for doc_id, item in zip(ids, items, strict=True):
+        key_rows += [{"key": k[:300], "document_id": doc_id} for k in dict.fromkeys(item.keys.all_keys())]
+        shingle_rows += [{"shingle": h, "document_id": doc_id} for h in item.keys.shingles]
+        source_rows.append(
+            {
+                "document_id": doc_id,
+                "source": item.document.source,
+                "format": item.document.format,
+                "content_hash": item.keys.content_hash,
+                "matched_by": "new",
+                "ingested_at": now,
+            }
+        )
+        for record in item.records:
+            attrs = case_attrs(record)
+            case_rows.append(
+                {"document_id": doc_id, "number": record.case, "created_at": now, "updated_at": now, **attrs}
             )
-            .returning(CaseRow.id)
-        ).scalar_one()
-        for field, (value, evidence) in record_values(record).items():
-            value_rows.append(
-                {
-                    "case_id": case_id,
-                    "field": field,
-                    "value": value,
-                    "evidence": evidence,
-                    "origin": ORIGIN_EXTRACTOR,
-                    "extractor_version": version,
-                    "updated_at": now,
-                }
-            )
-            term_rows += [{"case_id": case_id, "field": field, "term": t[:128]} for t in terms(field, value)]
-    if value_rows:
-        session.execute(insert(FieldValue), value_rows)
-    if term_rows:
-        session.execute(insert(CaseTerm), term_rows)
+            case_records.append((record, item.extractor_version))
+    if not keys_free:
+        taken = set(conn.scalars(select(DocumentKey.key).where(DocumentKey.key.in_([r["key"] for r in key_rows]))))
+        key_rows = [r for r in key_rows if r["key"] not in taken]
+    if key_rows:
+        conn.execute(_table(DocumentKey).insert(), key_rows)
+    if shingle_rows:
+        conn.execute(_table(DocumentShingle).insert(), shingle_rows)
+    conn.execute(_table(DocumentSource).insert(), source_rows)
+    if case_rows:
+        cases = _table(CaseRow)
+        case_ids = list(
+            conn.scalars(cases.insert().returning(cases.c.id, sort_by_parameter_order=True), case_rows)
+        )
+        value_rows, term_rows = [], []
+        for case_id, (record, version) in zip(case_ids, case_records, strict=True):
+            for field, (value, evidence) in record_values(record).items():
+                value_rows.append(
+                    {
+                        "case_id": case_id,
+                        "field": field,
+                        "value": value,
+                        "evidence": evidence,
+                        "origin": ORIGIN_EXTRACTOR,
+                        "extractor_version": version,
+                        "updated_at": now,
+                    }
+                )
+                term_rows += [
+                    {"case_id": case_id, "field": field, "term": t[:128]} for t in terms(field, value)
+                ]
+        if value_rows:
+            conn.execute(_table(FieldValue).insert(), value_rows)
+        if term_rows:
+            conn.execute(_table(CaseTerm).insert(), term_rows)
+    return ids
 
 
 def rewrite_terms(session: Session, case: CaseRow) -> None:
@@ -243,7 +282,7 @@ def sync_cases(session: Session, doc: DocumentRow, records: list[CaseRecord], ve
     changed = False
     seen: set[tuple[bool, int]] = set()
     for record in records:
-        attrs = _case_attrs(record)
+        attrs = case_attrs(record)
         key = (attrs["secondary"], record.case)
         seen.add(key)
         case = cases.get(key)
@@ -339,7 +378,7 @@ def _richer(item: Incoming, doc: DocumentRow, stored_values: int) -> bool:
 
 def _merge_metadata(doc: DocumentRow, item: Incoming) -> None:
     """Fill what the stored document lacks from another version of it (stored values win)."""
-    fresh = _document_values(item)
+    fresh = document_values(item)
     for name in ("doi", "pmid", "pmcid", "title", "journal", "year"):
         if getattr(doc, name) in (None, "") and fresh[name] not in (None, ""):
             setattr(doc, name, fresh[name])
@@ -355,7 +394,7 @@ def store_document(session: Session, item: Incoming, *, force: bool = False) -> 
     and the extractor version are unchanged."""
     match = find_match(session, item.keys)
     if match is None:
-        return StoreResult("new", _insert_new(session, item), "new")
+        return StoreResult("new", insert_documents(session, [item], keys_free=False)[0], "new")
     doc = session.get(DocumentRow, match.document_id)
     if doc is None:  # pragma: no cover - keys cascade with their document
         raise RuntimeError(f"document key points at missing document {match.document_id}")
@@ -369,11 +408,12 @@ def store_document(session: Session, item: Incoming, *, force: bool = False) -> 
         if changed:
             doc.updated_at = utcnow()
         return StoreResult("updated" if changed else "unchanged", doc.id, match.rule)
-    if match.rule == "sha256":
-        return StoreResult("unchanged", doc.id, match.rule)  # a text already merged as an alias
+    if match.rule == "sha256":  # a text already merged as an alias of the stored one
+        _add_keys(session, doc.id, item.keys)
+        return StoreResult("unchanged", doc.id, match.rule)
     if _richer(item, doc, _stated_count(session, doc.id)):
         _remap_curated_evidence(session, doc, item.document.text)
-        fresh = _document_values(item)
+        fresh = document_values(item)
         for name in ("key", "source", "format", "text", "content_hash", "fingerprint", "sections"):
             setattr(doc, name, fresh[name])
         _merge_metadata(doc, item)
@@ -391,16 +431,16 @@ def store_document(session: Session, item: Incoming, *, force: bool = False) -> 
     return StoreResult("merged", doc.id, match.rule)
 
 
-def known_hashes(session: Session, hashes: list[str], extractor_version: str) -> set[str]:
-    """The content hashes among ``hashes`` already stored and extracted by ``extractor_version``:
-    those texts need neither extraction nor writing."""
-    if not hashes:
+def known_inputs(session: Session, input_hashes: list[str], extractor_version: str) -> set[str]:
+    """The input hashes (:attr:`DocKeys.input_hash`) among ``input_hashes`` already stored with
+    ``extractor_version``: those inputs need neither extraction nor writing."""
+    if not input_hashes:
         return set()
     rows = session.scalars(
         select(DocumentKey.key)
         .join(DocumentRow, DocumentRow.id == DocumentKey.document_id)
         .where(
-            DocumentKey.key.in_([f"sha256:{h}" for h in hashes]),
+            DocumentKey.key.in_([f"input:{h}" for h in input_hashes]),
             DocumentRow.extractor_version == extractor_version,
         )
     )

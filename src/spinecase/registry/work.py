@@ -200,12 +200,12 @@ def registry_lookup(url: str | None, version: str) -> Lookup | None:
         return None
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .store import known_hashes
+    from .store import known_inputs
 
     def lookup(hashes: list[str]) -> set[str]:
         try:
             with factory() as session:
-                return known_hashes(session, hashes, version)
+                return known_inputs(session, hashes, version)
         except SQLAlchemyError:
             return set()  # e.g. a brand-new database without tables yet
 
@@ -237,9 +237,9 @@ def process_documents(
     batch: list[tuple[Document, DocKeys]] = []
 
     def drain() -> Iterator[Processed]:
-        known = set() if lookup is None or settings.force else lookup([k.content_hash for _, k in batch])
+        known = set() if lookup is None or settings.force else lookup([k.input_hash for _, k in batch])
         for doc, keys in batch:
-            if keys.content_hash in known:
+            if keys.input_hash in known:
                 yield Processed("known", doc.source, keys=keys)
             else:
                 yield _extract(doc, keys, settings)

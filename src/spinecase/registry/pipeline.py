@@ -32,9 +32,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from .bulk import store_batch
 from .engine import Registry, RegistryError
 from .models import IngestRun, utcnow
-from .store import Incoming, store_document
+from .store import Incoming
 from .work import (
     DEFAULT_EXTRACTOR,
     Processed,
@@ -176,28 +177,27 @@ class _Writer:
         if not self.pending:
             return
         outcomes: list[tuple[str, Failure | None]] = []
-        failure: Failure | None
+        version = self.summary.extractor_version
+        batch = []
+        for item in self.pending:
+            assert item.document is not None and item.keys is not None
+            batch.append(Incoming(item.document, item.keys, item.records, version))
         for attempt in range(5):
-            outcomes = []
             try:
                 with self.registry.write() as session:
-                    for item in self.pending:
-                        assert item.document is not None and item.keys is not None
-                        incoming = Incoming(
-                            item.document, item.keys, item.records, self.summary.extractor_version
-                        )
-                        try:
-                            with session.begin_nested():
-                                result = store_document(session, incoming, force=self.options.force)
-                            outcomes.append((result.outcome, None))
-                        except (SQLAlchemyError, ValueError, TypeError) as exc:
-                            if isinstance(exc, OperationalError):
-                                raise  # locked or disconnected: retry the whole batch
-                            failure = Failure(item.source, f"{item.document.id}: not stored: {exc}")
-                            outcomes.append(("failed", failure))
+                    results = store_batch(session, batch, force=self.options.force)
+                    if any(isinstance(r, OperationalError) for r in results):
+                        raise next(r for r in results if isinstance(r, OperationalError))
+                    outcomes = [
+                        (r.outcome, None)
+                        if not isinstance(r, Exception)
+                        else ("failed", Failure(p.source, f"{b.document.id}: not stored: {r}"))
+                        for r, p, b in zip(results, self.pending, batch, strict=True)
+                    ]
                     self._record_run(session, outcomes)
                 break
             except OperationalError:
+                # locked past the busy timeout or disconnected: the whole batch is retried
                 if attempt == 4:
                     raise
                 time.sleep(0.5 * 2**attempt)
@@ -416,10 +416,10 @@ def _results(
     else:
         # in this process, streaming document by document; the stored-check reads the registry
         def lookup(hashes: list[str]) -> set[str]:
-            from .store import known_hashes
+            from .store import known_inputs
 
             with registry.session() as session:
-                return known_hashes(session, hashes, settings.extractor_version)
+                return known_inputs(session, hashes, settings.extractor_version)
 
         for task in tasks:
             yield task, process_documents(read_task(task, settings.max_bytes), settings, lookup)

@@ -1,0 +1,145 @@
+"""The ingest pipeline: idempotence, failures, refresh after an extractor upgrade, workers and Dask."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from registry import fakes
+from registry.fakes import EXTRACTOR, EXTRACTOR_V2, write_jsonl, write_reports
+from spinecase.registry import CaseFilter, IngestOptions, Registry, count_cases, ingest, iter_cases, pipeline
+from spinecase.registry.models import DocumentRow, IngestRun
+
+pytest_plugins = ["registry.plugin"]
+
+FAKE = IngestOptions(extractor=EXTRACTOR, version="fake-1")
+
+
+def _documents(reg: Registry) -> int:
+    with reg.session() as s:
+        return int(s.scalar(select(func.count()).select_from(DocumentRow)) or 0)
+
+
+def _contract(reg: Registry) -> list[dict]:
+    with reg.session() as s:
+        return sorted(
+            (c.record.to_contract() for c in iter_cases(s, CaseFilter())),
+            key=lambda r: (r["document"], r["case"]),
+        )
+
+
+def test_second_ingest_skips_stored_texts_before_extraction(registry: Registry, tmp_path: Path) -> None:
+    write_reports(tmp_path / "reports", 30)
+    options = IngestOptions(extractor="registry.fakes:counting_extract", version="fake-1")
+    fakes.CALLS.clear()
+    first = ingest([tmp_path / "reports"], registry, options)
+    assert (first.read, first.new, first.failed, len(fakes.CALLS)) == (30, 30, 0, 30)
+    fakes.CALLS.clear()
+    second = ingest([tmp_path / "reports"], registry, options)
+    assert (second.read, second.new, second.updated, second.unchanged) == (30, 0, 0, 30)
+    assert fakes.CALLS == []  # nothing was extracted again
+    assert _documents(registry) == 30
+    with registry.session() as s:
+        assert count_cases(s) == 40  # every third report has two patients
+        runs = list(s.scalars(select(IngestRun).order_by(IngestRun.id)))
+    assert [(r.status, r.new, r.unchanged) for r in runs] == [("completed", 30, 0), ("completed", 0, 30)]
+
+
+def test_failures_are_reported_and_the_rest_is_stored(registry: Registry, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    write_reports(folder, 5)
+    (folder / "crash.txt").write_text("A 50-year-old man. EXTRACTOR-CRASH", encoding="utf-8")
+    (folder / "bad.jsonl").write_text(
+        '{"id": "ok-1", "text": "A 40-year-old woman."}\nnot json\n', encoding="utf-8"
+    )
+    summary = ingest([folder, tmp_path / "missing-folder"], registry, FAKE)
+    assert (summary.new, summary.failed) == (6, 3)
+    reasons = sorted(str(f) for f in summary.failures)
+    assert any("missing-folder" in r and "no such file" in r for r in reasons)
+    assert any("bad.jsonl:2" in r and "malformed JSON" in r for r in reasons)
+    assert any("crash" in r and "extraction failed" in r for r in reasons)
+    with registry.session() as s:
+        run = s.scalar(select(IngestRun))
+        assert run is not None and run.status == "failed" and len(run.failures) == 3
+
+
+def test_extractor_upgrade_refreshes_values(registry: Registry, tmp_path: Path) -> None:
+    write_reports(tmp_path / "r", 12)
+    ingest([tmp_path / "r"], registry, FAKE)
+    before = _contract(registry)
+    upgraded = ingest([tmp_path / "r"], registry, IngestOptions(extractor=EXTRACTOR_V2, version="fake-2"))
+    assert (upgraded.updated, upgraded.new, upgraded.unchanged) == (12, 0, 0)
+    after = _contract(registry)
+    assert [r["vital_status"] for r in after] == ["alive"] * len(before)
+    assert [{**r, "vital_status": None} for r in after] == before  # nothing else moved
+
+
+def test_json_lines_parts_are_read_exactly_once(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_jsonl(tmp_path / "corpus.jsonl", 200)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("{broken\n")
+        fh.write(json.dumps({"id": "last", "text": "A 77-year-old man with T7 pain."}) + "\n")
+    monkeypatch.setattr(pipeline, "JSONL_PART_BYTES", 997)  # many parts, cut mid-line
+    summary = ingest([path], registry, FAKE)
+    assert (summary.read, summary.new, summary.failed) == (201, 201, 1)
+    assert str(summary.failures[0]).startswith(f"{path}:201:")
+    with registry.session() as s:
+        keys = sorted(s.scalars(select(DocumentRow.key)))
+    assert keys == sorted([f"N{i:05d}" for i in range(200)] + ["last"])
+
+
+def test_publication_type_filter(registry: Registry, tmp_path: Path) -> None:
+    path = tmp_path / "typed.jsonl"
+    rows = [
+        {
+            "id": f"p{i}",
+            "text": f"A {40 + i}-year-old man with L{1 + i % 5} pain.",
+            "publication_types": types,
+        }
+        for i, types in enumerate([["Case Reports"], ["Review"], ["Journal Article", "Case Reports"], []])
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    summary = ingest(
+        [path], registry, IngestOptions(extractor=EXTRACTOR, version="f", publication_type="case reports")
+    )
+    assert (summary.read, summary.new, summary.skipped) == (4, 2, 2)
+
+
+def test_local_worker_processes_store_the_same_as_one_process(tmp_path: Path) -> None:
+    write_reports(tmp_path / "r", 40)
+    write_jsonl(tmp_path / "n.jsonl", 60, start=1000)
+    single = Registry(f"sqlite:///{tmp_path / 'single.db'}")
+    pooled = Registry(f"sqlite:///{tmp_path / 'pooled.db'}")
+    ingest([tmp_path / "r", tmp_path / "n.jsonl"], single, FAKE)
+    summary = ingest(
+        [tmp_path / "r", tmp_path / "n.jsonl"],
+        pooled,
+        IngestOptions(workers=2, extractor=EXTRACTOR, version="fake-1"),
+    )
+    assert (summary.new, summary.failed) == (100, 0)
+    assert _contract(pooled) == _contract(single)
+    again = ingest([tmp_path / "r"], pooled, IngestOptions(workers=2, extractor=EXTRACTOR, version="fake-1"))
+    assert (again.unchanged, again.new) == (40, 0)
+    single.dispose()
+    pooled.dispose()
+
+
+def test_dask_cluster_reads_and_extracts(registry: Registry, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    write_reports(tmp_path / "r", 25)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        options = IngestOptions(dask=cluster.scheduler_address, extractor=EXTRACTOR, version="fake-1")
+        summary = ingest([tmp_path / "r"], registry, options)
+        assert (summary.new, summary.failed) == (25, 0)
+        again = ingest([tmp_path / "r"], registry, options)
+        assert (again.unchanged, again.new) == (25, 0)
+    with registry.session() as s:
+        run = s.scalar(select(IngestRun).order_by(IngestRun.id.desc()))
+        assert run is not None and run.backend == "dask"
