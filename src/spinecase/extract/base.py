@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .context import Context, context
+from .fastscan import fast, keyed_finditer
 from .patients import Patient
 from .segment import Segmented, Sentence
-from .terms import TermTable
+from .terms import TermTable, procedure_pattern
 
 Span = tuple[int, int]
 
@@ -91,18 +92,32 @@ class PatientText:
         return self.seg.sentences[idx[0]]
 
     def scan(self, pattern: re.Pattern[str]) -> Iterator[tuple[Sentence, re.Match[str]]]:
-        """Every match of ``pattern`` in this patient's sentences, with its sentence."""
-        text = self.seg.text
+        """Every match of ``pattern`` in this patient's sentences, with its sentence.
+
+        ``pattern`` must match only at word starts (a leading ``\\b`` or look-behind): it is tried
+        only where its first characters occur (:mod:`.fastscan`).
+        """
+        fp = fast(pattern)
+        words = self.seg.words
         for a, b, idx in self._blocks:
-            for m in pattern.finditer(text, a, b):
+            for m in fp.finditer(words, a, b):
                 yield self._sentence_of(idx, m.start()), m
 
     def terms(self, table: TermTable) -> Iterator[tuple[Sentence, str, int, int]]:
         """Every term of ``table`` in this patient's sentences: (sentence, code, start, end)."""
-        text = self.seg.text
+        keyed = table.keyed()
+        words = self.seg.words
         for a, b, idx in self._blocks:
-            for code, s, e in table.find(text, a, b):
-                yield self._sentence_of(idx, s), code, s, e
+            for m in keyed_finditer(words, keyed, a, b):
+                name = m.lastgroup
+                if name is not None:
+                    yield self._sentence_of(idx, m.start()), table.code_of_group(name), m.start(), m.end()
+
+    def mentions_spine(self) -> bool:
+        """Whether any of this patient's sentences names the spine, a vertebra or a level."""
+        pattern = procedure_pattern("spine_cue")
+        text = self.seg.text
+        return any(pattern.search(text, a, b) for a, b, _ in self._blocks)
 
     def flags(self, sent: Sentence, start: int, end: int) -> int:
         return self.ctx.flags(self.seg.text, sent.start, sent.end, start, end)

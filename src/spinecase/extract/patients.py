@@ -116,6 +116,9 @@ def _age_years(value: str, unit: str) -> int | None:
 
 def find_intro(text: str, start: int, end: int) -> Intro | None:
     """The first patient introduction in ``text[start:end]`` ("a 54-year-old man")."""
+    chunk = text[start:end]
+    if "old" not in chunk and "age" not in chunk and "Old" not in chunk and "AGE" not in chunk:
+        return None  # every introduction says "…-year-old…", "aged …" or "… of age"
     for m in _INTRO.finditer(text, start, end):
         pre = m.group("pre") or ""
         if _POSSESSIVE.match(pre) or _KIN.search(m.group("mid") or "") or _KIN.search(pre):

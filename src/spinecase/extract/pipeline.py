@@ -48,31 +48,41 @@ class Stage:
     func: StageFunc
     needs: tuple[str, ...]
     produces: tuple[str, ...]
+    spinal: bool = False  # runs only when the patient's text mentions the spine at all
 
 
 STAGES: dict[str, Stage] = {}
 
 
-def register(name: str, func: StageFunc, needs: Sequence[str] = (), produces: Sequence[str] = ()) -> Stage:
-    """Add a stage to the registry (replacing one of the same name)."""
-    stage = Stage(name, func, tuple(needs), tuple(produces))
+def register(
+    name: str, func: StageFunc, needs: Sequence[str] = (), produces: Sequence[str] = (), *, spinal: bool = False
+) -> Stage:
+    """Add a stage to the registry (replacing one of the same name).
+
+    ``spinal=True`` marks a stage that can find nothing in a text that never mentions the spine
+    (levels, spinal surgery…); it is skipped there, which keeps corpus-scale runs fast.
+    """
+    stage = Stage(name, func, tuple(needs), tuple(produces), spinal)
     STAGES[name] = stage
     return stage
 
 
 register("demographics", extract_demographics, produces=("age", "sex"))
 register("tumour", extract_tumour, produces=("histology", "primary_site", "other_metastasis_sites"))
-register("levels", extract_levels, needs=("histology",), produces=("spinal_levels",))
-register("surgery", extract_surgery, produces=("spinal_surgery",))
-register("radiotherapy", extract_radiotherapy, produces=("radiotherapy",))
+register("levels", extract_levels, needs=("histology",), produces=("spinal_levels",), spinal=True)
+register("surgery", extract_surgery, produces=("spinal_surgery",), spinal=True)
+register("radiotherapy", extract_radiotherapy, produces=("radiotherapy",), spinal=True)
 register("systemic", extract_systemic, produces=("systemic_agents",))
-register("timing", extract_timing, needs=("spinal_levels", "primary_site"), produces=("presentation", "interval_months"))
-register("neuro", extract_neuro, produces=("neurological_deficit",))
+register(
+    "timing", extract_timing, needs=("spinal_levels", "primary_site"), produces=("presentation", "interval_months"), spinal=True
+)
+register("neuro", extract_neuro, produces=("neurological_deficit",), spinal=True)
 register(
     "recurrence",
     extract_recurrence,
     needs=("spinal_levels", "spinal_surgery", "radiotherapy"),
     produces=("local_recurrence",),
+    spinal=True,
 )
 register("follow_up", extract_follow_up, produces=("follow_up_months", "vital_status"))
 register("clinical", extract_clinical, needs=("spinal_levels",), produces=("clinical",))
@@ -109,8 +119,10 @@ def extract_cases(document: Document, stages: Sequence[Stage] | None = None) -> 
     for n, patient in enumerate(patients, start=1):
         pt = PatientText(seg, patient, ctx)
         draft = Draft()
+        spine = pt.mentions_spine()
         for st in stages or _DEFAULT:
-            st.func(pt, draft)
+            if spine or not st.spinal:
+                st.func(pt, draft)
         records.append(_to_record(document.id, n, draft, cleaned.original_span))
     return records
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 from ..documents.cleaning import _CAPTION, _is_heading
 from ..documents.sections import classify_heading
 from ..lexicon import load_yaml
+from .fastscan import WordIndex
 
 
 @dataclass(slots=True)
@@ -50,9 +51,17 @@ class Segmented:
     text: str
     sentences: list[Sentence]
     starts: list[int] = field(default_factory=list)
+    _words: WordIndex | None = None
 
     def __post_init__(self) -> None:
         self.starts = [s.start for s in self.sentences]
+
+    @property
+    def words(self) -> WordIndex:
+        """Word starts of the text, built on first use (see :mod:`.fastscan`)."""
+        if self._words is None:
+            self._words = WordIndex(self.text)
+        return self._words
 
     def index_at(self, offset: int) -> int:
         """Index of the sentence holding ``offset`` (the previous one when between sentences)."""

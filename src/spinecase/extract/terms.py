@@ -44,6 +44,7 @@ class TermTable:
     ) -> None:
         parts: list[str] = []
         self._code: dict[str, str] = {}
+        self._alts: list[list[str]] = []
         taken: set[str] = set()
         for code, terms in entries.items():
             alts = [f"(?:{t})" for t in terms]
@@ -52,8 +53,43 @@ class TermTable:
                 continue
             name = _group_name(code, taken)
             self._code[name] = code
+            self._alts.append(alts)
             parts.append(f"(?P<{name}>{'|'.join(alts)})")
         self.regex = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
+        self._by_key: dict[str, re.Pattern[str]] | None = None
+
+    def keyed(self) -> dict[str, re.Pattern[str]]:
+        """One small pattern per three-letter beginning, holding only the terms that can start so.
+
+        Trying a 3-term pattern where "ren…" begins beats trying all 300 terms (see :mod:`.fastscan`).
+        Codes keep their order, so the first listed code still wins a tie.
+        """
+        if self._by_key is not None:
+            return self._by_key
+        from .fastscan import pattern_prefixes
+
+        buckets: dict[str, dict[str, list[str]]] = {}
+        names = list(self._code)
+        for name, alts in zip(names, self._alts, strict=True):
+            for alt in alts:
+                pre = pattern_prefixes(re.compile(alt, re.IGNORECASE), 3)
+                if pre is None:
+                    raise ValueError(f"term {alt!r} can begin with anything; it cannot be indexed")
+                for key in pre:
+                    buckets.setdefault(key, {}).setdefault(name, []).append(alt)
+        # a short beginning ("x" of a 1-letter term) belongs to every longer key that extends it
+        for key in list(buckets):
+            for short in (key[:1], key[:2]):
+                if short != key and short in buckets:
+                    for name, alts in buckets[short].items():
+                        buckets[key].setdefault(name, []).extend(a for a in alts if a not in buckets[key].get(name, []))
+        out: dict[str, re.Pattern[str]] = {}
+        for key, by_name in buckets.items():
+            ordered = [n for n in names if n in by_name]
+            body = "|".join(f"(?P<{n}>{'|'.join(by_name[n])})" for n in ordered)
+            out[key] = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
+        self._by_key = out
+        return out
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
         """Yield ``(code, start, end)`` for every term in ``text[start:end]``."""
@@ -61,6 +97,10 @@ class TermTable:
             name = m.lastgroup
             if name is not None:
                 yield self._code[name], m.start(), m.end()
+
+    def code_of_group(self, group: str) -> str:
+        """The code of a named group of :attr:`regex`."""
+        return self._code[group]
 
     def code_of(self, phrase: str) -> str | None:
         """The code of a phrase matched whole, or ``None``."""

@@ -1,0 +1,213 @@
+"""Fast scanning of large alternation patterns: try them only where a match can begin.
+
+Python's ``re`` tries every alternative of a pattern at every position of the text. Lexicon tables
+are alternations of hundreds of terms, so a plain ``finditer`` costs about a microsecond per character
+per table — too slow for a corpus. Every pattern spinecase scans with begins at a word start, so we
+index the word starts of a text once by their first two characters (lower-cased), compute from the
+parsed pattern the set of two-character beginnings it can have, and run ``pattern.match`` only at the
+word starts whose beginning is in that set — the idea of a first-character table in Aho–Corasick or
+Hyperscan's literal prefilter, at the cost of a dictionary lookup.
+
+Example::
+
+    >>> p = FastPattern(re.compile(r"\\b(?:imatinib|sunitinib)\\b", re.IGNORECASE))
+    >>> sorted(p.prefixes)
+    ['im', 'su']
+    >>> idx = WordIndex("He took Imatinib, then sunitinib.")
+    >>> [m.group(0) for m in p.finditer(idx, 0, len(idx.text))]
+    ['Imatinib', 'sunitinib']
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+try:  # Python 3.11+: the regex parser lives in re._parser
+    from re import _constants as sre_c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - older layouts
+    import sre_constants as sre_c  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+_MAX_PREFIXES = 4000
+_WORD_START = re.compile(r"(?<![\w])\w")
+_WHITESPACE = (" ", "\n")
+
+
+class _Unbounded(Exception):
+    """The pattern can begin with too many different characters to index."""
+
+
+def _chars_of_in(items: list[tuple[Any, Any]]) -> set[str]:
+    out: set[str] = set()
+    for op, av in items:
+        if op is sre_c.LITERAL:
+            out.add(chr(av).lower())
+        elif op is sre_c.RANGE:
+            lo, hi = av
+            if hi - lo > 40:
+                raise _Unbounded
+            out.update(chr(c).lower() for c in range(lo, hi + 1))
+        elif op is sre_c.CATEGORY:
+            if av is sre_c.CATEGORY_DIGIT:
+                out.update("0123456789")
+            elif av is sre_c.CATEGORY_SPACE:
+                out.update(_WHITESPACE)
+            else:
+                raise _Unbounded
+        elif op is sre_c.NEGATE:
+            raise _Unbounded
+        else:
+            raise _Unbounded
+    return out
+
+
+def _starts(seq: list[tuple[Any, Any]], k: int) -> set[str]:
+    """Beginnings (up to ``k`` characters) of the strings ``seq`` matches; '' marks 'may be empty'."""
+    results: set[str] = {""}
+    for op, av in seq:
+        if all(len(r) >= k for r in results):
+            break
+        if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
+            continue  # zero width
+        if op is sre_c.LITERAL:
+            piece = {chr(av).lower()}
+        elif op is sre_c.IN:
+            piece = _chars_of_in(av)
+        elif op is sre_c.SUBPATTERN:
+            piece = _starts(list(av[-1]), k)
+        elif op is sre_c.BRANCH:
+            piece = set()
+            for branch in av[1]:
+                piece |= _starts(list(branch), k)
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = av
+            one = _starts(list(sub), k)
+            piece = set(one)
+            if hi > 1:  # two repetitions may be needed to fill k characters
+                piece |= {a + b for a in one for b in one}
+            if lo == 0:
+                piece.add("")
+        else:
+            raise _Unbounded
+        new: set[str] = set()
+        for r in results:
+            if len(r) >= k:
+                new.add(r)
+                continue
+            for p in piece:
+                new.add((r + p)[:k])
+        results = new
+        if len(results) > _MAX_PREFIXES:
+            raise _Unbounded
+    return results
+
+
+def pattern_prefixes(pattern: re.Pattern[str], k: int = 2) -> set[str] | None:
+    """Lower-cased beginnings of length ≤ ``k`` that every match starts with (``None``: unknown)."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        starts = _starts(list(parsed), k)
+    except (_Unbounded, RecursionError):
+        return None
+    if "" in starts:
+        return None
+    return starts
+
+
+class WordIndex:
+    """Word starts of a text, grouped by their first one and two characters (lower-cased)."""
+
+    __slots__ = ("text", "lower", "_by_key", "_cache")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        by_key: dict[str, list[int]] = {}
+        lower = text.lower()
+        self.lower = lower
+        for m in _WORD_START.finditer(text):
+            p = m.start()
+            by_key.setdefault(lower[p], []).append(p)
+            by_key.setdefault(lower[p : p + 2], []).append(p)
+            by_key.setdefault(lower[p : p + 3], []).append(p)
+        self._by_key = by_key
+        self._cache: dict[frozenset[str], list[int]] = {}
+
+    def positions(self, keys: frozenset[str]) -> list[int]:
+        """Sorted word starts whose first one or two characters are in ``keys`` (cached per key set)."""
+        cached = self._cache.get(keys)
+        if cached is not None:
+            return cached
+        out: list[int] = []
+        for key in keys:
+            hit = self._by_key.get(key)
+            if hit:
+                out.extend(hit)
+        out = sorted(set(out))
+        self._cache[keys] = out
+        return out
+
+
+@lru_cache(maxsize=512)
+def fast(pattern: re.Pattern[str]) -> FastPattern:
+    """The (cached) :class:`FastPattern` of a compiled pattern."""
+    return FastPattern(pattern)
+
+
+def keyed_finditer(index: WordIndex, keyed: dict[str, re.Pattern[str]], start: int, end: int) -> Iterator[re.Match[str]]:
+    """Matches of a pattern split by three-letter beginnings (``TermTable.keyed``)."""
+    positions = index.positions(frozenset(keyed))
+    i = bisect_left(positions, start)
+    last_end = start
+    text, lower = index.text, index.lower
+    while i < len(positions):
+        p = positions[i]
+        i += 1
+        if p >= end:
+            break
+        if p < last_end:
+            continue
+        pat = keyed.get(lower[p : p + 3]) or keyed.get(lower[p : p + 2]) or keyed.get(lower[p])
+        if pat is None:
+            continue
+        m = pat.match(text, p, end)
+        if m is not None and m.end() > m.start():
+            yield m
+            last_end = m.end()
+
+
+class FastPattern:
+    """A pattern whose matches all begin at word starts, scanned through a :class:`WordIndex`."""
+
+    __slots__ = ("pattern", "prefixes")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        found = pattern_prefixes(pattern)
+        self.prefixes: frozenset[str] | None = frozenset(found) if found is not None else None
+
+    def finditer(self, index: WordIndex, start: int, end: int) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches in ``index.text[start:end]``, like ``pattern.finditer``."""
+        if self.prefixes is None:
+            yield from self.pattern.finditer(index.text, start, end)
+            return
+        positions = index.positions(self.prefixes)
+        i = bisect_left(positions, start)
+        last_end = start
+        match = self.pattern.match
+        text = index.text
+        while i < len(positions):
+            p = positions[i]
+            i += 1
+            if p >= end:
+                break
+            if p < last_end:
+                continue
+            m = match(text, p, end)
+            if m is not None and m.end() > m.start():
+                yield m
+                last_end = m.end()
