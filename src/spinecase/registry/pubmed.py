@@ -225,6 +225,7 @@ def fetch_pubmed(
     base_url: str | None = None,
     save_to: Path | None = None,
     client: Eutils | None = None,
+    batch: int = BATCH,
 ) -> PubmedFetch:
     """Search PubMed and fetch up to ``max_records`` records; with ``save_to``, each batch is written
     there as ``pubmed-<first>-<last>.xml`` (ready for ``spinecase ingest``)."""
@@ -238,7 +239,7 @@ def fetch_pubmed(
     if save_to is not None:
         save_to.mkdir(parents=True, exist_ok=True)
     start = 0
-    for body in eu.fetch(search, max_records):
+    for body in eu.fetch(search, max_records, batch):
         articles = summarise(body)
         fetch.articles += articles
         if save_to is not None and articles:
