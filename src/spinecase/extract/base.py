@@ -17,9 +17,16 @@ from .context import Context, context
 from .fastscan import fast, keyed_finditer
 from .patients import Patient
 from .segment import Segmented, Sentence
-from .terms import TermTable, procedure_pattern
+from .terms import TermTable
 
 Span = tuple[int, int]
+
+
+_SPINE_WORDS = (
+    "spin", "verteb", "sacr", "lumb", "thorac", "dorsal", "cervical", "coccy", "cord", "cauda", "lamin",
+    "pedicle", "odontoid", "epidural", "kyphopl", "corpectom",
+)
+_LEVEL_TOKEN = re.compile(r"(?<![\w/.])(?:C|T|Th|D|L|S)\s?-?\s?\d{1,2}(?!\d)")
 
 
 @dataclass(slots=True)
@@ -114,10 +121,17 @@ class PatientText:
                     yield self._sentence_of(idx, m.start()), table.code_of_group(name), m.start(), m.end()
 
     def mentions_spine(self) -> bool:
-        """Whether any of this patient's sentences names the spine, a vertebra or a level."""
-        pattern = procedure_pattern("spine_cue")
+        """Whether any of this patient's sentences names the spine, a vertebra or a level.
+
+        A cheap gate (substrings, one small pattern) in front of the spine-only stages.
+        """
+        lower = self.seg.words.lower
         text = self.seg.text
-        return any(pattern.search(text, a, b) for a, b, _ in self._blocks)
+        for a, b, _ in self._blocks:
+            chunk = lower[a:b]
+            if any(w in chunk for w in _SPINE_WORDS) or _LEVEL_TOKEN.search(text, a, b):
+                return True
+        return False
 
     def flags(self, sent: Sentence, start: int, end: int) -> int:
         return self.ctx.flags(self.seg.text, sent.start, sent.end, start, end)

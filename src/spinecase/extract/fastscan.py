@@ -120,34 +120,39 @@ def pattern_prefixes(pattern: re.Pattern[str], k: int = 2) -> set[str] | None:
 
 
 class WordIndex:
-    """Word starts of a text, grouped by their first one and two characters (lower-cased)."""
+    """Word starts of a text, grouped by their first three characters (lower-cased).
+
+    Lookups by one- or two-character beginnings gather the three-character groups that extend them.
+    """
 
     __slots__ = ("text", "lower", "_by_key", "_cache")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        by_key: dict[str, list[int]] = {}
         lower = text.lower()
         self.lower = lower
+        by_key: dict[str, list[int]] = {}
         for m in _WORD_START.finditer(text):
             p = m.start()
-            by_key.setdefault(lower[p], []).append(p)
-            by_key.setdefault(lower[p : p + 2], []).append(p)
-            by_key.setdefault(lower[p : p + 3], []).append(p)
+            k = lower[p : p + 3]
+            hit = by_key.get(k)
+            if hit is None:
+                by_key[k] = [p]
+            else:
+                hit.append(p)
         self._by_key = by_key
         self._cache: dict[frozenset[str], list[int]] = {}
 
     def positions(self, keys: frozenset[str]) -> list[int]:
-        """Sorted word starts whose first one or two characters are in ``keys`` (cached per key set)."""
+        """Sorted word starts whose first one, two or three characters are in ``keys`` (cached)."""
         cached = self._cache.get(keys)
         if cached is not None:
             return cached
         out: list[int] = []
-        for key in keys:
-            hit = self._by_key.get(key)
-            if hit:
+        for k3, hit in self._by_key.items():
+            if k3 in keys or k3[:2] in keys or k3[:1] in keys:
                 out.extend(hit)
-        out = sorted(set(out))
+        out.sort()
         self._cache[keys] = out
         return out
 

@@ -23,14 +23,14 @@ Example::
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..documents.cleaning import _CAPTION, _is_heading
 from ..documents.sections import classify_heading
 from ..lexicon import load_yaml
-from .fastscan import WordIndex
+from .fastscan import WordIndex, fast
 
 
 @dataclass(slots=True)
@@ -151,6 +151,8 @@ def segment(text: str) -> Segmented:
     """Cut cleaned ``text`` into sentences and assign zones and eligibility (see module doc)."""
     rules = _rules()
     spans = split_sentences(text)
+    words = WordIndex(text)
+    hits = _Hits(text, words, rules)
     sentences: list[Sentence] = []
     zone = "other"
     caption_until = -1  # a figure caption lasts one paragraph…
@@ -192,19 +194,37 @@ def segment(text: str) -> Segmented:
             this_zone = "boilerplate"
         elif len(_CJK.findall(chunk)) * 5 > len(chunk):
             this_zone = "boilerplate"
-        sentences.append(Sentence(a, b, this_zone, _eligible(chunk, this_zone, rules)))
-    return Segmented(text, sentences)
+        sentences.append(Sentence(a, b, this_zone, _eligible(text, a, b, this_zone, hits)))
+    return Segmented(text, sentences, _words=words)
 
 
-def _eligible(chunk: str, zone: str, rules: _Rules) -> bool:
+class _Hits:
+    """Where each cue pattern matches in the whole text, found once (see :mod:`.fastscan`)."""
+
+    def __init__(self, text: str, words: WordIndex, rules: _Rules) -> None:
+        def starts(p: re.Pattern[str]) -> list[int]:
+            return [m.start() for m in fast(p).finditer(words, 0, len(text))]
+
+        self.anchor = starts(rules.anchor)
+        self.population = starts(rules.population)
+        self.citation = starts(rules.citation)
+        self.patient = starts(_PATIENT_WORDS)
+
+    @staticmethod
+    def within(hits: list[int], a: int, b: int) -> bool:
+        i = bisect_left(hits, a)
+        return i < len(hits) and hits[i] < b
+
+
+def _eligible(text: str, a: int, b: int, zone: str, hits: _Hits) -> bool:
     if zone in _ZONE_NEVER:
         return False
-    anchored = bool(rules.anchor.search(chunk))
+    anchored = hits.within(hits.anchor, a, b)
     if zone in _ZONE_ANCHOR_ONLY:
-        return anchored and not rules.citation.search(chunk) and not _CITATION_MARK.search(chunk)
-    if rules.citation.search(chunk) and not anchored:
+        return anchored and not hits.within(hits.citation, a, b) and not _CITATION_MARK.search(text, a, b)
+    if hits.within(hits.citation, a, b) and not anchored:
         return False
-    if rules.population.search(chunk) and not anchored and not _PATIENT_WORDS.search(chunk):
+    if hits.within(hits.population, a, b) and not anchored and not hits.within(hits.patient, a, b):
         return False
     return True
 
