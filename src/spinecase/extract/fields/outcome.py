@@ -89,12 +89,19 @@ _FOLLOW_UP = [
     ),
     re.compile(rf"\bfollowed(?:[\s-]up)?\s+(?:\w+\s+){{0,3}}?(?:for|over)\s+{_QUAL}{_DURATION}", re.IGNORECASE),
 ]
-_AFTER_TREATMENT = re.compile(
-    rf"\b(?:at|after|within|for|by)?\s*{_DURATION}\s+(?:(?:after|following|post|from)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?"
-    rf"(?:surgery|operation|procedure|treatment|radiotherapy|radiosurgery|SBRT|irradiation|resection|corpectomy|"
-    rf"spondylectomy|decompression|intervention|discharge|start|initiation)|post-?operatively|postoperatively|later)\b",
-    re.IGNORECASE,
+_SPINAL_TREATMENT = (
+    r"(?:the\s+)?(?:spinal\s+|spine\s+|index\s+|last\s+|second\s+)?(?:surgery|operation|procedure|treatment|radiotherapy|radiosurgery|SBRT|SRS|"
+    r"irradiation|resection|corpectomy|vertebrectomy|spondylectomy|decompression|intervention|discharge|kyphoplasty|"
+    r"vertebroplasty|laminectomy|fixation|stabili[sz]ation|proton\s+therapy|cyberknife|embolization|admission)"
 )
+_AFTER_TREATMENT = [
+    re.compile(
+        rf"\b(?:(?:at|after|within|for|by)\s+)?{_DURATION}\s+(?:(?:after|following|post|from)\s+{_SPINAL_TREATMENT}|post-?operatively|"
+        rf"postoperatively|later)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\bat\s+{_DURATION}(?!\s*(?:of\s+age|old|history|-old))\b", re.IGNORECASE),
+]
 _OUTCOME_CUE = re.compile(
     r"died|death|passed\s+away|expired|succumbed|alive|remain|doing\s+well|follow|recurren|free\s+of|no\s+evidence|"
     r"ambulat|walk|stable|asymptomatic|well|survived|surviv|last\s+visit|progress|relapse|disease[\s-]free|symptom",
@@ -169,7 +176,7 @@ def extract_recurrence(pt: PatientText, draft: Draft) -> None:
 def extract_follow_up(pt: PatientText, draft: Draft) -> None:
     """Fill ``follow_up_months`` and ``vital_status``."""
     text = pt.text
-    best: tuple[float, Span] | None = None
+    candidates: list[tuple[float, Span]] = []
     death: Span | None = None
     alive: Span | None = None
     lost = False
@@ -178,20 +185,25 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
             if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY):
                 continue
             months = _months(m)
-            if months is not None and (best is None or months > best[0]):
-                best = (months, m.span())
-    for sent, m in pt.scan(_AFTER_TREATMENT):
+            if months is not None:
+                candidates.append((months, m.span()))
+    # the spinal treatment (or, without one, the spinal lesion) starts the follow-up clock
+    starts = [a for key in ("spinal_surgery", "radiotherapy") for a, _ in draft.evidence.get(key, [])]
+    t0 = min(starts) if starts else min((a for a, _ in draft.evidence.get("spinal_levels", [])), default=None)
+    for sent, m in (hit for pattern in _AFTER_TREATMENT for hit in pt.scan(pattern)):
         if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY | NEGATED):
             continue
-        if not _OUTCOME_CUE.search(text, sent.start, sent.end) or (
-            _DISCOVERY.search(text, sent.start, sent.end) and not _DEAD.search(text, sent.start, sent.end)
-        ):
+        phrase = m.group(0).lower()
+        after_spinal_treatment = bool(re.search(r"after|following|post|from", phrase)) and "later" not in phrase
+        if t0 is None or m.start() < t0:
+            continue  # before the spinal treatment: an interval, not a follow-up
+        if "later" in phrase and not _DEAD.search(text, sent.start, sent.end):
             continue
-        if "later" in m.group(0).lower() and not _DEAD.search(text, sent.start, sent.end):
+        if not after_spinal_treatment and not _OUTCOME_CUE.search(text, sent.start, sent.end):
             continue
         months = _months(m)
-        if months is not None and months < 600 and (best is None or months > best[0]):
-            best = (months, m.span())
+        if months is not None and months < 600:
+            candidates.append((months, m.span()))
     for sent, m in pt.scan(_DEAD):
         if pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL | FAMILY):
             continue
@@ -204,6 +216,13 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
         alive = alive or m.span()
     for _sent, _m in pt.scan(_LOST):
         lost = True
+    interval = draft.values.get("interval_months")
+    if isinstance(interval, (int, float)) and interval > 0:
+        # "10 years after surgery" dated the metastasis, not the follow-up
+        candidates = [c for c in candidates if abs(c[0] - interval) >= 0.5]
+    best = max(candidates, key=lambda c: c[0]) if candidates else None
+    if best is not None and not _spinal_disease(draft):
+        best = None  # follow-up is counted from the treatment of a spinal metastasis
     if best is not None:
         draft.set("follow_up_months", round(best[0], 2), [best[1]])
     if death is not None:
