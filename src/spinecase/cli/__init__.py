@@ -26,6 +26,7 @@ from . import ingest as _ingest  # noqa: E402,F401
 from . import cases as _cases  # noqa: E402,F401
 from . import db as _db  # noqa: E402,F401
 from . import pubmed as _pubmed  # noqa: E402,F401
+from . import web as _web  # noqa: E402,F401
 
 
 def main() -> None:

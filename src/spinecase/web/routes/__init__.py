@@ -1,0 +1,17 @@
+"""One router per page (each with its JSON twin under ``/api``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import apidocs, auth, cases, curation, dashboard, ingest, scores
+
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    dashboard.router,
+    cases.router,
+    curation.router,
+    scores.router,
+    ingest.router,
+    apidocs.router,
+]
