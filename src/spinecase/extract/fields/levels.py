@@ -42,6 +42,12 @@ _ORDINAL_LEVEL = re.compile(
     rf"\s+(?:vertebra|vertebrae|vertebral\s+bod(?:y|ies)|spine|level|segment|spinous)",
     re.IGNORECASE,
 )
+_ORDINAL_BARE = re.compile(
+    rf"\b(?P<ords>(?:{ORDINAL})(?:\s*(?:,|and|to|through|-)\s*(?:{ORDINAL}))*)\s+(?:vertebra|vertebrae|vertebral\s+bod(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_REGION_WORD = re.compile(r"\b(?:cervical|thoracic|thoracal|dorsal|lumbar|lumbal|sacral)\b", re.IGNORECASE)
+_TNM = re.compile(r"\b(?:[pcy]?T[0-4xX][a-d]?|N[0-3xX][a-c]?|M[01xX][a-c]?|G[1-4xX]|V[0-2]|R[0-2]|Pn[01])\b")
 _SACRUM = re.compile(r"\b(?:sacrum|sacral(?!\s+(?:nerve|root|plexus|canal|dimple|slope|laminectomy|fixation|screws?))|os\s+sacrum)\b", re.IGNORECASE)
 _COCCYX = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
 
@@ -63,7 +69,8 @@ _TUMOUR = re.compile(
     r"involv\w*|deposits?|neoplas\w*|malignan\w*|uptake|hypermetabolic|avid|invasion|invad\w*|collapse|pathologic\w*|"
     r"replace\w*|abnormal\s+signal|gist|carcinoma|myeloma|plasmacytoma|lymphoma|sarcoma|\bnet\b|carcinoid|expansile|"
     r"soft[\s-]tissue\s+component|epidural\s+(?:extension|mass|component|tumou?r)|cord\s+compression|compressi\w+\s+of\s+the\s+(?:spinal\s+)?cord|"
-    r"disease|cancer|spread|foci|focus|erosion|enhancing",
+    r"disease|cancer|spread|foci|focus|erosion|enhancing|corpectom\w*|vertebrectom\w*|spondylectom\w*|en[\s-]bloc|"
+    r"signal\s+(?:change|abnormalit\w*|intensity)|change\s+in\s+(?:the\s+)?signal",
     re.IGNORECASE,
 )
 _INSTRUMENT = re.compile(
@@ -173,6 +180,8 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
             continue
         if _NOT_LEVEL_AFTER.match(after) or _NOT_LEVEL_BEFORE.search(before):
             continue
+        if len(_TNM.findall(text, max(sent.start, s - 25), min(sent.end, e + 25))) >= 2:
+            continue  # "pT1 N0 MX G2 L1 V0 R0": a TNM descriptor, not a vertebra
         if a_tok[:1] == "D" and not re.search(r"vertebr|spin|dorsal|level|metasta|lesion|D\d", text[sent.start : sent.end].replace(a_tok, "", 1)):
             continue
         levels = _levels_of(m)
@@ -189,6 +198,20 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
         lvls = [lv for n in nums if (lv := _level(region, n))]
         if re.search(r"\bto\b|through|-", m.group("ords")) and len(lvls) == 2:
             lvls = expand(lvls[0], lvls[1])
+        if lvls and not pt.flags(sent, *m.span()) & (NEGATED | FAMILY) and accept(sent.start, sent.end, *m.span()):
+            for lv in lvls:
+                found.setdefault(lv, []).append(m.span())
+
+    for sent, m in pt.scan(_ORDINAL_BARE):
+        # "a mass infiltrating the fifth and sixth vertebra" after "Cervical CT": the region is named nearby
+        prev = pt.seg.sentences[max(0, pt.seg.index_at(sent.start) - 1)]
+        rw = _REGION_WORD.search(text, sent.start, sent.end) or _REGION_WORD.search(text, prev.start, prev.end)
+        if rw is None:
+            continue
+        word = rw.group(0).lower()
+        region = "c" if word == "cervical" else "l" if word.startswith("lumb") else "s" if word == "sacral" else "t"
+        nums = [ORDINALS[o.lower()] for o in re.findall(ORDINAL, m.group("ords"), re.IGNORECASE)]
+        lvls = [lv for n in nums if (lv := _level(region, n))]
         if lvls and not pt.flags(sent, *m.span()) & (NEGATED | FAMILY) and accept(sent.start, sent.end, *m.span()):
             for lv in lvls:
                 found.setdefault(lv, []).append(m.span())

@@ -48,7 +48,13 @@ _INTACT = re.compile(
     r"\bneurologically\s+(?:intact|normal|unremarkable)\b|\b(?:full|normal|intact|preserved)\s+neurological\s+(?:function|status|examination)s?\b|"
     r"\bneurological\s+(?:examination|exam|status|function|findings)\s+(?:was|were|remained)\s+(?:normal|intact|unremarkable)\b|"
     r"\b(?:frankel|asia)\s*(?:grade|score|scale|impairment\s+scale)?\s*(?:of\s+|was\s+|:\s*)?E\b|"
-    r"\bmuscle\s+strength\s+was\s+(?:grade\s+)?(?:M?5|normal|full)\b|\bsensations?\s+(?:was|were)\s+normal\b",
+    r"\bmuscle\s+strength\s+was\s+(?:grade\s+)?(?:M?5|normal|full)\b|\bsensations?\s+(?:was|were)\s+normal\b|"
+    r"\b(?:motor|sensory|neurological|neurologic)(?:\s+and\s+(?:motor|sensory|neurological))?\s+(?:examinations?|exams?|functions?|status|findings)\s+"
+    r"(?:was|were|remained|proved)\s+(?:entirely\s+|completely\s+|otherwise\s+|fully\s+)?(?:normal|intact|unremarkable|preserved)\b|"
+    r"\b(?:neurological|neurologic|physical)\s+(?:examination|exam|assessment)\s+(?:disclosed|showed|revealed|found|demonstrated)\s+no\s+"
+    r"(?:focal\s+|neurological\s+|motor\s+or\s+sensory\s+)?(?:deficits?|abnormalit\w+|weakness)\b|"
+    r"\bno\s+(?:focal\s+)?(?:neurological|neurologic|motor\s+or\s+sensory|sensorimotor)\s+(?:deficits?|abnormalit\w+|signs?|symptoms?)\b|"
+    r"\bneurologically\s+(?:intact|normal)\b|\bpower,\s+sensation\s+and\s+reflexes\s+were\s+normal\b",
     re.IGNORECASE,
 )
 _TRAUMA = re.compile(r"\btrauma\w*|\binjur(?:y|ies)\b|\baccident\b|\bfall\b|\bstroke\b|\bcongenital\b|\bspina\s+bifida\b|\bpolio", re.IGNORECASE)
@@ -62,6 +68,14 @@ _RECURRENCE_FREE = re.compile(r"\b(?:recurrence|relapse|progression|disease)[\s-
 _LOCAL_CUE = re.compile(
     r"local|surgical\s+site|operat\w+\s+(?:site|level)|treated\s+(?:site|level|lesion)|spin(?:e|al)|vertebr|canal|cord|sacr|"
     r"\b[CTLS]\d{1,2}\b|same\s+(?:level|site)|in\s+situ|residual|at\s+the\s+site",
+    re.IGNORECASE,
+)
+_AT_TREATED = re.compile(
+    r"\s+(?:at|in|of)\s+(?:the\s+)?(?:treated|irradiated|operated|index|same|cemented|instrumented)\b|\s+(?:at|in|of)\s+(?:the\s+)?[CTLS]\d",
+    re.IGNORECASE,
+)
+_DISEASE_FREE = re.compile(
+    r"\b(?:disease|recurrence|relapse|tumou?r)[\s-]free\b|\bfree\s+of\s+(?:disease|recurrence|tumou?r)\b|\bno\s+evidence\s+of\s+(?:disease|tumou?r)\b",
     re.IGNORECASE,
 )
 _PRIMARY_RECURRENCE = re.compile(r"retroperitone|perito|abdom|liver|hepatic|lung|pulmonary|breast|chest|pelvi|anastomo|node", re.IGNORECASE)
@@ -87,10 +101,12 @@ _FOLLOW_UP = [
         rf"\bfollow[\s-]?ups?\s+(?:period\s+|time\s+|duration\s+|visit\s+)?(?:of|at|after|for|was|lasted|to)\s+{_QUAL}{_DURATION}",
         re.IGNORECASE,
     ),
-    re.compile(rf"\bfollowed(?:[\s-]up)?\s+(?:\w+\s+){{0,3}}?(?:for|over)\s+{_QUAL}{_DURATION}", re.IGNORECASE),
+    re.compile(
+        rf"\b(?:followed[\s-]up|(?:was|were|been)\s+followed)\s+(?:\w+\s+){{0,3}}?(?:for|over)\s+{_QUAL}{_DURATION}", re.IGNORECASE
+    ),
 ]
 _SPINAL_TREATMENT = (
-    r"(?:the\s+)?(?:spinal\s+|spine\s+|index\s+|last\s+|second\s+)?(?:surgery|operation|procedure|treatment|radiotherapy|radiosurgery|SBRT|SRS|"
+    r"(?:the\s+)?(?:spinal\s+|spine\s+|index\s+|last\s+|second\s+|operative\s+|surgical\s+)?(?:surgery|operation|procedure|treatment|radiotherapy|radiosurgery|SBRT|SRS|"
     r"irradiation|resection|corpectomy|vertebrectomy|spondylectomy|decompression|intervention|discharge|kyphoplasty|"
     r"vertebroplasty|laminectomy|fixation|stabili[sz]ation|proton\s+therapy|cyberknife|embolization|admission)"
 )
@@ -156,7 +172,7 @@ def extract_recurrence(pt: PatientText, draft: Draft) -> None:
     negative: list[Span] = []
     for sent, m in pt.scan(_RECURRENCE):
         word = m.group(0).lower()
-        if "progression" in word and not word.startswith("local"):
+        if "progression" in word and not word.startswith("local") and not _AT_TREATED.match(text, m.end(), sent.end):
             continue
         f = pt.flags(sent, m.start(), m.end())
         if f & (FAMILY | HYPOTHETICAL):
@@ -167,6 +183,13 @@ def extract_recurrence(pt: PatientText, draft: Draft) -> None:
             negative.append(m.span())
         elif _LOCAL_CUE.search(window) and not (_PRIMARY_RECURRENCE.search(window) and not word.startswith("local")):
             positive.append(m.span())
+    if not positive and not negative:
+        # "disease free at 2 years": no recurrence anywhere, so none at the treated level either
+        starts = [a for key in ("spinal_surgery", "radiotherapy") for a, _ in draft.evidence.get(key, [])]
+        if starts:
+            for sent, m in pt.scan(_DISEASE_FREE):
+                if m.start() > min(starts) and not pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL):
+                    negative.append(m.span())
     if positive:
         draft.set("local_recurrence", True, positive[:3])
     elif negative:

@@ -38,6 +38,7 @@ _TIME_BEFORE = re.compile(r"\b(?:after|since|following|before|prior\s+to|post)\s
 _NOT_PROCEDURE_AFTER = re.compile(r"^\s*(?:gene|transcript|protein|oncogene|product|partner)", re.IGNORECASE)
 _NOT_PROCEDURE_BEFORE = re.compile(r"(?:disease|clinical|hemodynamic|haemodynamic|EWSR1|FLI-?1|gene|[A-Z0-9]{3,}[-/])\s*$", re.IGNORECASE)
 _BIOPSY = re.compile(r"biops", re.IGNORECASE)
+_DISEASE_WORD = re.compile(r"metasta|tumou?r|lesion|mass|infiltrat|compression|destruct|lytic", re.IGNORECASE)
 
 _DOSE = re.compile(r"(?<![\w.])(?P<dose>\d+(?:[.,]\d+)?)\s*(?P<unit>c?Gy|gray|centigray)\b", re.IGNORECASE)
 _FX_AFTER = re.compile(
@@ -63,6 +64,10 @@ _CODED_CYTO_OR_TARGETED = {
     "bevacizumab", "pembrolizumab", "nivolumab", "lutetium_dotatate",
 }
 _TKIS = {"imatinib", "sunitinib", "regorafenib", "ripretinib", "avapritinib", "nilotinib", "sorafenib", "everolimus"}
+_IMAGING_AFTER = re.compile(
+    r"[-\s]*(?:based\s+)?(?:imaging|scan|scans|scintigraph\w*|PET|SPECT|uptake|avid|receptor\s+imaging)\b", re.IGNORECASE
+)
+_TRACER_BEFORE = re.compile(r"(?:68\s*Ga|111\s*In|99m\s*Tc|64\s*Cu|18\s*F)[-\s]*$", re.IGNORECASE)
 _STRONG_HYPOTHETICAL = re.compile(
     r"\b(?:proposed|planned|plan(?:ned)?\s+to|recommended|candidate|was\s+offered|will\s+(?:be|receive|start)|would|"
     r"scheduled|consider(?:ed|ing)\s+(?:for|starting)|refused|declined|discontinued\s+before|not\s+(?:started|given|administered))\b",
@@ -125,9 +130,13 @@ def extract_surgery(pt: PatientText, draft: Draft) -> None:
         if _NOT_PROCEDURE_AFTER.match(text, e) or _NOT_PROCEDURE_BEFORE.search(text[max(sent.start, s - 20) : s]):
             continue
         window_lo, window_hi = max(sent.start, s - 120), min(sent.end, e + 120)
-        if not _spine(text, window_lo, window_hi):
-            continue
         om = other.search(text, window_lo, window_hi)
+        if not _spine(text, window_lo, window_hi):
+            # "…metastasis in the first lumbar vertebral body. … en bloc resection and reconstruction were
+            # performed": the spine named in the sentence before carries over, unless other surgery is named
+            prev = pt.seg.sentences[max(0, pt.seg.index_at(sent.start) - 1)]
+            if om or prev.start == sent.start or not _spine(text, prev.start, prev.end) or not _DISEASE_WORD.search(text, prev.start, prev.end):
+                continue
         if om and not _spine(text, max(sent.start, s - 40), min(sent.end, e + 40)):
             continue
         if code == "spinal_surgery":
@@ -230,6 +239,8 @@ def extract_systemic(pt: PatientText, draft: Draft) -> None:
         if _STRONG_HYPOTHETICAL.search(text, clause_start, s) or _STRONG_HYPOTHETICAL.search(text, e, min(sent.end, e + 40)):
             continue
         phrase = text[s:e]
+        if _IMAGING_AFTER.match(text, e, min(sent.end, e + 40)) or _TRACER_BEFORE.search(text[max(sent.start, s - 8) : s]):
+            continue  # "octreotide-based imaging", "68Ga-DOTATATE PET" are diagnostics, not treatment
         if code.startswith("regimen:"):
             for agent in regimen_map[code]:
                 named.setdefault(agent, (s, e))

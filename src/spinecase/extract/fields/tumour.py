@@ -140,7 +140,8 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         hist_spans[code].append((s, e))
         # "rectal GIST" / "GIST of the stomach": a site next to the histology is its primary
         for scode, ss, se in site_table().find(text, max(sent.start, s - 30), min(sent.end, e + 40)):
-            if se <= s and not re.search(r"[.;,]|metasta", text[se:s]) or ss >= e and re.match(
+            inside = ss >= s and se <= e  # "retroperitoneal paraganglioma" read as one term
+            if inside or se <= s and not re.search(r"[.;,]|metasta", text[se:s]) or ss >= e and re.match(
                 r"^\s+(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?(?:\w+\s+){0,2}?$",
                 text[e:ss],
             ):
