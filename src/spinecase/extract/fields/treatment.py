@@ -35,7 +35,7 @@ from ..terms import procedure_pattern, radiotherapy_table, regimens, surgery_tab
 
 _GENERIC_SURGERY = re.compile(r"^(?:surgery|operation|operated|surgical\s+\w+|underwent\s+surgery)$", re.IGNORECASE)
 _TIME_BEFORE = re.compile(r"\b(?:after|since|following|before|prior\s+to|post)\s+(?:the\s+|his\s+|her\s+|initial\s+|primary\s+)?$", re.IGNORECASE)
-_NOT_PROCEDURE_AFTER = re.compile(r"^\s*(?:gene|transcript|protein|oncogene|product|partner)", re.IGNORECASE)
+_NOT_PROCEDURE_AFTER = re.compile(r"\s*(?:gene|transcript|protein|oncogene|product|partner)", re.IGNORECASE)
 _NOT_PROCEDURE_BEFORE = re.compile(r"(?:disease|clinical|hemodynamic|haemodynamic|EWSR1|FLI-?1|gene|[A-Z0-9]{3,}[-/])\s*$", re.IGNORECASE)
 _BIOPSY = re.compile(r"biops", re.IGNORECASE)
 _DISEASE_WORD = re.compile(r"metasta|tumou?r|lesion|mass|infiltrat|compression|destruct|lytic", re.IGNORECASE)
