@@ -169,13 +169,15 @@ def report_text(i: int, cases: int = 1) -> str:
     rnd = random.Random(i)
     parts = [f"Invented report number {i}: " + " ".join(rnd.choices(_FILLER, k=14)) + "."]
     for c in range(1, cases + 1):
-        k = i * 7 + c
+        k = i * 5 + c * 3
         age, sex = AGES[k % len(AGES)], "man" if k % 2 else "woman"
         hist, level = HISTOLOGIES[k % len(HISTOLOGIES)], LEVELS[k % len(LEVELS)]
         head = f"Case {c}. " if cases > 1 else ""
         parts.append(
-            f"{head}A {age}-year-old {sex} with a {hist} presented with back pain; "
-            f"imaging showed a lytic lesion of {level}. " + " ".join(rnd.choices(_FILLER, k=16)) + "."
+            f"{head}A {age}-year-old {sex} of cohort {i} with a {hist} presented with back pain "
+            f"on day {i + 3}; imaging showed a lytic lesion of {level}. "
+            + " ".join(rnd.choices(_FILLER, k=16))
+            + "."
         )
     return "\n\n".join(parts)
 

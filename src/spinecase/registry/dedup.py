@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,8 +86,7 @@ class DocKeys:
     @property
     def input_hash(self) -> str:
         """SHA-256 of the text hash and the identifiers: one input, whatever file it came in."""
-        ids = "\n".join(f"{k}:{v}" for k, v in sorted(self.identifiers.items()))
-        return hashlib.sha256(f"{self.content_hash}\n{ids}".encode()).hexdigest()
+        return input_hash(self.content_hash, self.identifiers)
 
     def exact_keys(self) -> list[str]:
         """The ``document_keys`` entries of this text, strongest first."""
@@ -115,15 +115,34 @@ def fingerprint(words: list[str]) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_MASK64 = (1 << 64) - 1
+_BASE = 0x100000001B3  # an odd multiplier (the 64-bit FNV prime) for the rolling window hash
+_BASE_TOP = pow(_BASE, SHINGLE_WORDS - 1, 1 << 64)
+_MIX = 0x9E3779B97F4A7C15  # Fibonacci hashing: spreads the window hash into the top bits
+
+
 def sampled_shingles(words: list[str]) -> tuple[int, ...]:
-    """Hashes (signed 63-bit, to fit a BIGINT) of the value-sampled eight-word shingles."""
-    mask = (1 << SAMPLE_BITS) - 1
+    """Hashes of the value-sampled eight-word shingles (below 2**60: they fit a BIGINT).
+
+    Each word is hashed once (CRC-32) and the windows are hashed by a rolling polynomial, so the
+    cost is a few integer operations per word; a window is sampled when the top
+    :data:`SAMPLE_BITS` bits of its mixed hash are zero, which depends on its words alone.
+    """
+    n = len(words) - SHINGLE_WORDS + 1
+    if n <= 0:
+        return ()
+    hs = [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words]
+    h = 0
+    for x in hs[:SHINGLE_WORDS]:
+        h = (h * _BASE + x) & _MASK64
+    shift = 64 - SAMPLE_BITS
     out: set[int] = set()
-    for i in range(len(words) - SHINGLE_WORDS + 1):
-        digest = hashlib.blake2b(" ".join(words[i : i + SHINGLE_WORDS]).encode(), digest_size=8).digest()
-        value = int.from_bytes(digest, "big")
-        if value & mask == 0:
-            out.add((value >> 1) - (1 << 62))  # into [-2**62, 2**62): fits any signed 64-bit column
+    for i in range(n):
+        if i:
+            h = ((h - hs[i - 1] * _BASE_TOP) * _BASE + hs[i + SHINGLE_WORDS - 1]) & _MASK64
+        mixed = (h * _MIX) & _MASK64
+        if mixed >> shift == 0:
+            out.add(mixed)
     return tuple(sorted(out))
 
 
@@ -175,14 +194,31 @@ def identifiers_from_text(text: str) -> dict[str, str]:
     return out
 
 
-def document_keys(text: str, metadata: Mapping[str, Any], *, structured: bool = False) -> DocKeys:
-    """The de-duplication keys of a text; ``structured`` formats (XML, JSON Lines) trust only their
-    metadata for identifiers, plain texts also their head."""
-    words = normalised_words(text)
+def input_hash(text_hash: str, identifiers: Mapping[str, str]) -> str:
+    """What makes an input the same input again: its text and its identifiers."""
+    ids = "\n".join(f"{k}:{v}" for k, v in sorted(identifiers.items()))
+    return hashlib.sha256(f"{text_hash}\n{ids}".encode()).hexdigest()
+
+
+def identifiers(text: str, metadata: Mapping[str, Any], *, structured: bool = False) -> dict[str, str]:
+    """Identifiers of a document: its metadata's, and for plain texts also those in its head."""
     ids = identifiers_from_metadata(metadata)
     if not structured:
         for kind, value in identifiers_from_text(text).items():
             ids.setdefault(kind, value)
+    return ids
+
+
+def quick_input_hash(text: str, metadata: Mapping[str, Any], *, structured: bool = False) -> str:
+    """:attr:`DocKeys.input_hash` without the costlier keys: the check before extraction."""
+    return input_hash(content_hash(text), identifiers(text, metadata, structured=structured))
+
+
+def document_keys(text: str, metadata: Mapping[str, Any], *, structured: bool = False) -> DocKeys:
+    """The de-duplication keys of a text; ``structured`` formats (XML, JSON Lines) trust only their
+    metadata for identifiers, plain texts also their head."""
+    words = normalised_words(text)
+    ids = identifiers(text, metadata, structured=structured)
     return DocKeys(content_hash(text), fingerprint(words), ids, sampled_shingles(words), len(words))
 
 

@@ -218,7 +218,9 @@ def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool
             )
             case_records.append((record, item.extractor_version))
     if not keys_free:
-        taken = set(conn.scalars(select(DocumentKey.key).where(DocumentKey.key.in_([r["key"] for r in key_rows]))))
+        taken = set(
+            conn.scalars(select(DocumentKey.key).where(DocumentKey.key.in_([r["key"] for r in key_rows])))
+        )
         key_rows = [r for r in key_rows if r["key"] not in taken]
     if key_rows:
         conn.execute(_table(DocumentKey).insert(), key_rows)

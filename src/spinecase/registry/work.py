@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from ..documents.model import Document, ReadError
 from ..records import CaseRecord
-from .dedup import STRUCTURED_FORMATS, DocKeys, document_keys
+from .dedup import STRUCTURED_FORMATS, DocKeys, document_keys, quick_input_hash
 
 DEFAULT_EXTRACTOR = "spinecase.extract:extract_cases"
 #: Documents per "already stored?" query.
@@ -233,16 +233,21 @@ def _extract(doc: Document, keys: DocKeys, settings: WorkSettings) -> Processed:
 def process_documents(
     items: Iterable[Document | ReadError], settings: WorkSettings, lookup: Lookup | None
 ) -> Iterator[Processed]:
-    """Turn read items into :class:`Processed`, extracting only texts the registry lacks."""
-    batch: list[tuple[Document, DocKeys]] = []
+    """Turn read items into :class:`Processed`, extracting only texts the registry lacks.
+
+    The "already stored?" check needs only the input hash (a SHA-256); the costlier keys
+    (fingerprint, shingle samples) are computed for the documents that go on to extraction.
+    """
+    batch: list[tuple[Document, str]] = []
 
     def drain() -> Iterator[Processed]:
-        known = set() if lookup is None or settings.force else lookup([k.input_hash for _, k in batch])
-        for doc, keys in batch:
-            if keys.input_hash in known:
-                yield Processed("known", doc.source, keys=keys)
+        known = set() if lookup is None or settings.force else lookup([h for _, h in batch])
+        for doc, input_hash in batch:
+            if input_hash in known:
+                yield Processed("known", doc.source)
             else:
-                yield _extract(doc, keys, settings)
+                structured = doc.format in STRUCTURED_FORMATS
+                yield _extract(doc, document_keys(doc.text, doc.metadata, structured=structured), settings)
         batch.clear()
 
     for item in items:
@@ -252,8 +257,8 @@ def process_documents(
         if not _wanted(item, settings.publication_type):
             yield Processed("skipped", item.source)
             continue
-        keys = document_keys(item.text, item.metadata, structured=item.format in STRUCTURED_FORMATS)
-        batch.append((item, keys))
+        structured = item.format in STRUCTURED_FORMATS
+        batch.append((item, quick_input_hash(item.text, item.metadata, structured=structured)))
         if len(batch) >= LOOKUP_BATCH:
             yield from drain()
     if batch:
