@@ -43,7 +43,9 @@ def extract_paths(paths: Iterable[str], *, progress: bool = False) -> Extraction
     if progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
+        with Progress(
+            TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+        ) as bar:
             task = bar.add_task("extract", total=None)
             for item in stream:
                 _collect(result, item)

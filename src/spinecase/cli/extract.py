@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +20,7 @@ from ..records import CaseRecord
 from . import app
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
@@ -38,13 +38,27 @@ def _example_path() -> Path:
 def extract_command(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Files, folders or glob patterns: .txt, .pdf, .html, PubMed/PMC .xml(.gz), .jsonl(.gz)."),
+        typer.Argument(
+            help="Files, folders or glob patterns: .txt, .pdf, .html, PubMed/PMC .xml(.gz), .jsonl(.gz)."
+        ),
     ] = None,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="jsonl: the interchange contract, one case per line; json: one array; table: for people.")
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: the interchange contract, one case per line; json: one array; table: for people.",
+        ),
     ] = OutputFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output (written whole or not at all).")] = None,
-    example: Annotated[bool, typer.Option("--example", help="Run on a built-in demonstration report.")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write here instead of standard output (written whole or not at all)."
+        ),
+    ] = None,
+    example: Annotated[
+        bool, typer.Option("--example", help="Run on a built-in demonstration report.")
+    ] = False,
 ) -> None:
     """Extract one evidence-linked case record per patient from case reports.
 
@@ -70,7 +84,7 @@ def extract_command(
     text = _render(result, fmt)
     if output is None:
         if fmt is OutputFormat.table:
-            _print_table(result)
+            _print_tables(Console(), result)
         else:
             sys.stdout.write(text)
     else:
@@ -106,49 +120,55 @@ def _cell(record: CaseRecord, field: str) -> str:
     return str(v)
 
 
-def _build_table(result: ExtractionResult) -> Table:
-    table = Table(title=f"{len(result.records)} case(s) from {result.documents} document(s)", show_lines=True)
-    for col in ("document", "case", "age/sex", "tumour", "levels", "other sites", "timing", "treatment", "outcome"):
-        table.add_column(col, overflow="fold")
+_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("age / sex", ("age", "sex")),
+    ("histology", ("histology",)),
+    ("primary site", ("primary_site",)),
+    ("spinal levels", ("spinal_levels",)),
+    ("other metastases", ("other_metastasis_sites",)),
+    ("presentation", ("presentation",)),
+    ("interval (months)", ("interval_months",)),
+    ("neurological deficit", ("neurological_deficit",)),
+    ("spinal surgery", ("spinal_surgery",)),
+    ("radiotherapy", ("radiotherapy",)),
+    ("systemic agents", ("systemic_agents",)),
+    ("follow-up (months)", ("follow_up_months",)),
+    ("local recurrence", ("local_recurrence",)),
+    ("vital status", ("vital_status",)),
+)
+
+
+def _case_tables(result: ExtractionResult) -> list[Table]:
+    """One two-column card per case: readable in any terminal width."""
+    tables = []
     for r in result.records:
-        timing = _cell(r, "presentation")
-        if r.interval_months is not None:
-            timing += f", {r.interval_months:g} mo"
-        treatment = "\n".join(
-            f"{label}: {_cell(r, f)}" for label, f in (("surgery", "spinal_surgery"), ("RT", "radiotherapy"), ("drugs", "systemic_agents"))
-            if getattr(r, f)
-        ) or "–"
-        outcome = "\n".join(
-            x
-            for x in (
-                f"deficit: {_cell(r, 'neurological_deficit')}",
-                f"follow-up: {_cell(r, 'follow_up_months')} mo",
-                f"recurrence: {_cell(r, 'local_recurrence')}",
-                f"status: {_cell(r, 'vital_status')}",
-            )
+        t = Table(
+            title=f"{r.document} · case {r.case}",
+            title_justify="left",
+            show_header=False,
+            box=None,
+            padding=(0, 2),
         )
-        table.add_row(
-            r.document,
-            str(r.case),
-            f"{_cell(r, 'age')} {_cell(r, 'sex')}",
-            f"{_cell(r, 'histology')}\n{_cell(r, 'primary_site')}",
-            _cell(r, "spinal_levels"),
-            _cell(r, "other_metastasis_sites"),
-            timing,
-            treatment,
-            outcome,
-        )
-    return table
+        t.add_column("field", style="bold", no_wrap=True)
+        t.add_column("value", overflow="fold")
+        for label, fields in _ROWS:
+            t.add_row(label, " ".join(_cell(r, f) for f in fields))
+        tables.append(t)
+    return tables
 
 
-def _print_table(result: ExtractionResult) -> None:
-    Console().print(_build_table(result))
+def _print_tables(console: Console, result: ExtractionResult) -> None:
+    for t in _case_tables(result):
+        console.print(t)
+        console.print()
+    console.print(f"{len(result.records)} case(s) from {result.documents} document(s)", style="dim")
 
 
 def _table_text(result: ExtractionResult) -> str:
-    console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(_build_table(result))
-    return console.export_text()
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        console = Console(record=True, width=100, file=sink)
+        _print_tables(console, result)
+        return console.export_text()
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -54,6 +54,9 @@ _SAME_LENGTH = str.maketrans(
 _LINE = re.compile(r"[^\n]*(?:\n|$)")
 _HEADING_MAX_WORDS = 9
 _HEADING_LOOKS = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+|[IVX]+\.\s+)?[A-Z][A-Za-z0-9' ,&/()\-–]*$")
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "of", "the", "in", "on", "with", "for", "to", "or", "at", "by", "&"}
+)
 _CAPTION = re.compile(r"^\s*(?:Fig(?:ure)?s?\.?|Table|Supplementary)\s*[0-9IVX]", re.IGNORECASE)
 
 
@@ -80,8 +83,8 @@ def _is_heading(line: str) -> bool:
     if classify_heading(s) != "other" or (s.isupper() and len(s) > 3):
         return True
     # an unknown heading: short and title-cased ("Imaging Findings", "Operative Technique")
-    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
-    return len(words) <= 5 and capitalised * 2 > len(words)
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return len(words) <= 5 and bool(content) and all(w[:1].isupper() for w in content)
 
 
 def clean_text(original: str) -> CleanText:
@@ -124,8 +127,10 @@ def clean_text(original: str) -> CleanText:
                 prev_kind = "joined"
             else:
                 b.copy(prev_hyphen_cut, prev_hyphen_cut + 1)  # the hyphen was real
-        if prev_kind in ("none", "joined"):
-            pass
+        if prev_kind in ("none", "joined") or (
+            prev_last in "-–/" and prev_kind == "text" and not pending_blank
+        ):
+            pass  # "T3-" + "T8": a range split at its dash stays one token
         elif heading or prev_kind == "heading":
             b.insert("\n", s)
         elif pending_blank and not (prev_last not in ".:;?!\"')]" and first.islower()):

@@ -6,6 +6,22 @@ stored values need refreshing.
 
 from __future__ import annotations
 
-from .pipeline import DEFAULT_PIPELINE, EXTRACTOR_VERSION, STAGES, Stage, build_pipeline, extract_cases, register
+from .pipeline import (
+    DEFAULT_PIPELINE,
+    EXTRACTOR_VERSION,
+    STAGES,
+    Stage,
+    build_pipeline,
+    extract_cases,
+    register,
+)
 
-__all__ = ["DEFAULT_PIPELINE", "EXTRACTOR_VERSION", "STAGES", "Stage", "build_pipeline", "extract_cases", "register"]
+__all__ = [
+    "DEFAULT_PIPELINE",
+    "EXTRACTOR_VERSION",
+    "STAGES",
+    "Stage",
+    "build_pipeline",
+    "extract_cases",
+    "register",
+]

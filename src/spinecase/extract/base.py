@@ -23,8 +23,22 @@ Span = tuple[int, int]
 
 
 _SPINE_WORDS = (
-    "spin", "verteb", "sacr", "lumb", "thorac", "dorsal", "cervical", "coccy", "cord", "cauda", "lamin",
-    "pedicle", "odontoid", "epidural", "kyphopl", "corpectom",
+    "spin",
+    "verteb",
+    "sacr",
+    "lumb",
+    "thorac",
+    "dorsal",
+    "cervical",
+    "coccy",
+    "cord",
+    "cauda",
+    "lamin",
+    "pedicle",
+    "odontoid",
+    "epidural",
+    "kyphopl",
+    "corpectom",
 )
 _LEVEL_TOKEN = re.compile(r"(?<![\w/.])(?:C|T|Th|D|L|S)\s?-?\s?\d{1,2}(?!\d)")
 

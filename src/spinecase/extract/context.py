@@ -57,11 +57,11 @@ class Context:
         """Up to PRE_WORDS words before ``start``, cut at the last terminator."""
         lo = max(sent_start, start - 80)
         window = text[lo:start]
-        last = None
-        for last in self.term.finditer(window):
-            pass
-        if last is not None:
-            window = window[last.end() :]
+        # the last terminator before the finding ends the scope of triggers further left
+        cut = 0
+        for t in self.term.finditer(window):
+            cut = t.end()
+        window = window[cut:]
         words = _WORD.findall(window)
         return " ".join(words[-PRE_WORDS:])
 

@@ -20,18 +20,16 @@ Example::
 
 from __future__ import annotations
 
+import importlib
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-try:  # Python 3.11+: the regex parser lives in re._parser
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - older layouts
-    import sre_constants as sre_c  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+# the standard library's own regex parser (re._parser since Python 3.11), used read-only
+sre_parse: Any = importlib.import_module("re._parser")
+sre_c: Any = importlib.import_module("re._constants")
 
 _MAX_PREFIXES = 4000
 _WORD_START = re.compile(r"(?<![\w])\w")
@@ -163,7 +161,9 @@ def fast(pattern: re.Pattern[str]) -> FastPattern:
     return FastPattern(pattern)
 
 
-def keyed_finditer(index: WordIndex, keyed: dict[str, re.Pattern[str]], start: int, end: int) -> Iterator[re.Match[str]]:
+def keyed_finditer(
+    index: WordIndex, keyed: dict[str, re.Pattern[str]], start: int, end: int
+) -> Iterator[re.Match[str]]:
     """Matches of a pattern split by three-letter beginnings (``TermTable.keyed``)."""
     positions = index.positions(frozenset(keyed))
     i = bisect_left(positions, start)

@@ -23,7 +23,11 @@ _N = load_yaml("numbers.yaml")
 CARDINALS: dict[str, float] = {k: float(v) for k, v in _N["cardinals"].items() if v is not None}
 ORDINALS: dict[str, int] = {k: int(v) for k, v in _N["ordinals"].items()}
 
-_UNITS = "|".join(sorted((w for w in CARDINALS if CARDINALS[w] < 20 and w not in ("a", "an", "half")), key=len, reverse=True))
+_UNITS = "|".join(
+    sorted(
+        (w for w in CARDINALS if CARDINALS[w] < 20 and w not in ("a", "an", "half")), key=len, reverse=True
+    )
+)
 _TENS = "|".join(sorted((w for w in CARDINALS if CARDINALS[w] >= 20), key=len, reverse=True))
 _WORD_NUMBER = rf"(?:(?:{_TENS})(?:[\s-](?:{_UNITS}))?|{_UNITS})"
 #: A number in digits or words, with an optional "and a half".

@@ -26,7 +26,9 @@ from .segment import Segmented
 
 _MALE = r"man|male|gentleman|boy|guy|mr\.?|sportsman|veteran|father"
 _FEMALE = r"woman|female|lady|girl|mrs\.?|ms\.?|gravida|primigravida|multigravida|secundigravida|primipara|multipara|mother"
-_NEUTRAL = r"patient|child|infant|neonate|newborn|adolescent|individual|person|smoker|subject|teenager|toddler|case"
+_NEUTRAL = (
+    r"patient|child|infant|neonate|newborn|adolescent|individual|person|smoker|subject|teenager|toddler|case"
+)
 _KIN = re.compile(
     r"\b(?:brother|sister|son|daughter|father|mother|wife|husband|sibling|twin|cousin|uncle|aunt|nephew|niece|"
     r"grand\w+|partner|spouse|friend|neighbou?r|donor|baby|fetus|foetus)\b",
@@ -127,7 +129,12 @@ def find_intro(text: str, start: int, end: int) -> Intro | None:
         if age is None:
             continue
         sex = _sex_of(m.group("noun"))
-        return Intro(age, sex, m.span("age") if not pre else (m.start("age"), m.end("unit")), m.span("noun") if sex else None)
+        return Intro(
+            age,
+            sex,
+            m.span("age") if not pre else (m.start("age"), m.end("unit")),
+            m.span("noun") if sex else None,
+        )
     m2 = _INTRO_REV.search(text, start, end)
     if m2:
         grp = "age" if m2.group("age") else "age2"
@@ -179,7 +186,11 @@ def find_patients(seg: Segmented) -> list[Patient]:
         chunk_start, chunk_end = s.start, s.end
         lm = _LABEL.match(text, chunk_start, min(chunk_end, chunk_start + 60))
         label = _label_number(lm) if lm else None
-        if label is not None and (s.zone in ("heading", "case", "abstract", "other", "caption") or s.eligible) and (multi or label > 1):
+        if (
+            label is not None
+            and (s.zone in ("heading", "case", "abstract", "other", "caption") or s.eligible)
+            and (multi or label > 1)
+        ):
             multi = True
             current = by_label.get(label)
             if current is None:
@@ -252,7 +263,9 @@ _INDIVIDUAL = re.compile(
 
 def _implicit_patient(seg: Segmented) -> Patient | None:
     eligible = [i for i, s in enumerate(seg.sentences) if s.eligible]
-    hits = sum(1 for i in eligible if _INDIVIDUAL.search(seg.text, seg.sentences[i].start, seg.sentences[i].end))
+    hits = sum(
+        1 for i in eligible if _INDIVIDUAL.search(seg.text, seg.sentences[i].start, seg.sentences[i].end)
+    )
     if hits >= 2 or (hits == 1 and len(eligible) <= 3):
         return Patient(sentences=eligible)
     return None

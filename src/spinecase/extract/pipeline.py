@@ -55,7 +55,12 @@ STAGES: dict[str, Stage] = {}
 
 
 def register(
-    name: str, func: StageFunc, needs: Sequence[str] = (), produces: Sequence[str] = (), *, spinal: bool = False
+    name: str,
+    func: StageFunc,
+    needs: Sequence[str] = (),
+    produces: Sequence[str] = (),
+    *,
+    spinal: bool = False,
 ) -> Stage:
     """Add a stage to the registry (replacing one of the same name).
 
@@ -74,7 +79,11 @@ register("surgery", extract_surgery, produces=("spinal_surgery",), spinal=True)
 register("radiotherapy", extract_radiotherapy, produces=("radiotherapy",), spinal=True)
 register("systemic", extract_systemic, produces=("systemic_agents",))
 register(
-    "timing", extract_timing, needs=("spinal_levels", "primary_site"), produces=("presentation", "interval_months"), spinal=True
+    "timing",
+    extract_timing,
+    needs=("spinal_levels", "primary_site"),
+    produces=("presentation", "interval_months"),
+    spinal=True,
 )
 register("neuro", extract_neuro, produces=("neurological_deficit",), spinal=True)
 register(
@@ -127,7 +136,9 @@ def extract_cases(document: Document, stages: Sequence[Stage] | None = None) -> 
     return records
 
 
-def _to_record(doc_id: str, n: int, draft: Draft, to_original: Callable[[int, int], tuple[int, int]]) -> CaseRecord:
+def _to_record(
+    doc_id: str, n: int, draft: Draft, to_original: Callable[[int, int], tuple[int, int]]
+) -> CaseRecord:
     def spans(items: list[tuple[int, int]]) -> list[Span]:
         out: list[Span] = []
         for s, e in items:

@@ -26,6 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ..documents.cleaning import _CAPTION, _is_heading
 from ..documents.sections import classify_heading
@@ -72,12 +73,14 @@ class _Rules:
     """Compiled zone rules from ``lexicon/zones.yaml``."""
 
     def __init__(self) -> None:
-        z = load_yaml("zones.yaml")
-        flat = {k: re.sub(r"\s+", "", v) if isinstance(v, str) else v for k, v in z.items()}
-        labels = flat["inline_labels"]
+        z: dict[str, Any] = load_yaml("zones.yaml")
+        flat: dict[str, Any] = {k: re.sub(r"\s+", "", v) if isinstance(v, str) else v for k, v in z.items()}
+        labels: dict[str, str] = flat["inline_labels"]
         colon = re.sub(r"\s+", "", labels["colon"])
         caps = re.sub(r"\s+", "", labels["caps"])
-        self.label = re.compile(rf"(?:(?<![\w-])(?P<colon>{colon})\s*:|(?<![\w-])(?P<caps>{caps})(?![\w-])\s*:?)")
+        self.label = re.compile(
+            rf"(?:(?<![\w-])(?P<colon>{colon})\s*:|(?<![\w-])(?P<caps>{caps})(?![\w-])\s*:?)"
+        )
         self.anchor = re.compile(flat["patient_anchor"], re.IGNORECASE)
         self.population = re.compile(flat["population_cue"], re.IGNORECASE)
         self.citation = re.compile(flat["citation_cue"], re.IGNORECASE)
@@ -140,7 +143,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _label_kind(label: str) -> str:
     k = classify_heading(label)
-    if k == "other" and re.match(r"(?i)(patient|presenting)\s+concerns|diagnos|intervention|outcome|treatment", label):
+    if k == "other" and re.match(
+        r"(?i)(patient|presenting)\s+concerns|diagnos|intervention|outcome|treatment", label
+    ):
         return "case"
     if k == "other" and re.match(r"(?i)lessons?|main\s+lessons", label):
         return "discussion"
@@ -190,9 +195,7 @@ def segment(text: str) -> Segmented:
             table_mode = False
         if this_zone is None:
             this_zone = "table" if table_mode else zone
-        if rules.boiler.match(chunk.lstrip()):
-            this_zone = "boilerplate"
-        elif len(_CJK.findall(chunk)) * 5 > len(chunk):
+        if rules.boiler.match(chunk.lstrip()) or len(_CJK.findall(chunk)) * 5 > len(chunk):
             this_zone = "boilerplate"
         sentences.append(Sentence(a, b, this_zone, _eligible(text, a, b, this_zone, hits)))
     return Segmented(text, sentences, _words=words)
@@ -224,9 +227,7 @@ def _eligible(text: str, a: int, b: int, zone: str, hits: _Hits) -> bool:
         return anchored and not hits.within(hits.citation, a, b) and not _CITATION_MARK.search(text, a, b)
     if hits.within(hits.citation, a, b) and not anchored:
         return False
-    if hits.within(hits.population, a, b) and not anchored and not hits.within(hits.patient, a, b):
-        return False
-    return True
+    return not (hits.within(hits.population, a, b) and not anchored and not hits.within(hits.patient, a, b))
 
 
 # "[12]", "[2, 7]", "…tumours7)." — a sentence that cites other papers
@@ -234,5 +235,6 @@ _CITATION_MARK = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|[a-z]\d+(?:,\d+)*\)")
 
 # Words that tie a sentence to an individual patient even without "our patient".
 _PATIENT_WORDS = re.compile(
-    r"\b(?:he|she|his|her|him|the\s+patient|year-old|years?\s+old|man|woman|boy|girl|Mr|Mrs|Ms)\b", re.IGNORECASE
+    r"\b(?:he|she|his|her|him|the\s+patient|year-old|years?\s+old|man|woman|boy|girl|Mr|Mrs|Ms)\b",
+    re.IGNORECASE,
 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..lexicon import load_yaml
@@ -82,7 +82,9 @@ class TermTable:
             for short in (key[:1], key[:2]):
                 if short != key and short in buckets:
                     for name, alts in buckets[short].items():
-                        buckets[key].setdefault(name, []).extend(a for a in alts if a not in buckets[key].get(name, []))
+                        buckets[key].setdefault(name, []).extend(
+                            a for a in alts if a not in buckets[key].get(name, [])
+                        )
         out: dict[str, re.Pattern[str]] = {}
         for key, by_name in buckets.items():
             ordered = [n for n in names if n in by_name]
@@ -169,7 +171,7 @@ def radiotherapy_table() -> TermTable:
     return TermTable(data["radiotherapy"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def procedure_pattern(key: str) -> re.Pattern[str]:
     """A pattern of ``procedures.yaml`` by key (``spine_cue``, ``other_surgery``, ``rt_other_target``)."""
     data: dict[str, Any] = load_yaml("procedures.yaml")

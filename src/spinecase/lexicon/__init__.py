@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> Any:
     """Load a YAML data file of this package by file name (cached)."""
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json(name: str) -> Any:
     """Load a JSON data file of this package by file name (cached)."""
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")

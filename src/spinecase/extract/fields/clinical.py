@@ -32,11 +32,26 @@ _MITOSES = re.compile(
     r"|mitotic\s+(?:count|index|rate|activity)\s+(?:was\s+|of\s+|:\s*)?(?P<n2>\d+(?:\.\d+)?)\s*(?:per|/)\s*(?P<d2>\d+\s*(?:HPFs?|high[\s-]power\s+fields?)|\d+\s*mm2|\d+\s*mm²)",
     re.IGNORECASE,
 )
-_KPS = re.compile(r"\b(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score|scale))?)\s*(?:score\s+)?(?:was\s+|of\s+|=\s*|:\s*)?(?P<v>\d{2,3})\s*%?", re.IGNORECASE)
-_ECOG = re.compile(r"\b(?:ECOG|WHO|Zubrod)(?:\s+performance\s+(?:status|score))?\s*(?:PS\s*)?(?:score\s+)?(?:was\s+|of\s+|=\s*|:\s*)?(?P<v>[0-4])\b", re.IGNORECASE)
-_ESCC = re.compile(r"\b(?:Bilsky|ESCC|epidural\s+spinal\s+cord\s+compression)(?:\s+(?:grade|score|scale))?\s*(?:was\s+|of\s+|:\s*)?(?P<v>0|1a|1b|1c|2|3)\b", re.IGNORECASE)
-_MECHANICAL = re.compile(r"\bmechanical\s+(?:back\s+|neck\s+)?pain\b|\bpain\s+(?:on|with)\s+(?:movement|loading|standing|sitting|weight[\s-]bearing)|\bmovement[\s-]related\s+pain", re.IGNORECASE)
-_PAIN = re.compile(r"\b(?:back|neck|spinal|lumbar|thoracic|buttock|radicular|radiating)\s+pain\b|\bpain\s+in\s+(?:the\s+|his\s+|her\s+)?(?:lower\s+)?back\b", re.IGNORECASE)
+_KPS = re.compile(
+    r"\b(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score|scale))?)\s*(?:score\s+)?(?:was\s+|of\s+|=\s*|:\s*)?(?P<v>\d{2,3})\s*%?",
+    re.IGNORECASE,
+)
+_ECOG = re.compile(
+    r"\b(?:ECOG|WHO|Zubrod)(?:\s+performance\s+(?:status|score))?\s*(?:PS\s*)?(?:score\s+)?(?:was\s+|of\s+|=\s*|:\s*)?(?P<v>[0-4])\b",
+    re.IGNORECASE,
+)
+_ESCC = re.compile(
+    r"\b(?:Bilsky|ESCC|epidural\s+spinal\s+cord\s+compression)(?:\s+(?:grade|score|scale))?\s*(?:was\s+|of\s+|:\s*)?(?P<v>0|1a|1b|1c|2|3)\b",
+    re.IGNORECASE,
+)
+_MECHANICAL = re.compile(
+    r"\bmechanical\s+(?:back\s+|neck\s+)?pain\b|\bpain\s+(?:on|with)\s+(?:movement|loading|standing|sitting|weight[\s-]bearing)|\bmovement[\s-]related\s+pain",
+    re.IGNORECASE,
+)
+_PAIN = re.compile(
+    r"\b(?:back|neck|spinal|lumbar|thoracic|buttock|radicular|radiating)\s+pain\b|\bpain\s+in\s+(?:the\s+|his\s+|her\s+)?(?:lower\s+)?back\b",
+    re.IGNORECASE,
+)
 
 
 def extract_clinical(pt: PatientText, draft: Draft) -> None:
@@ -51,7 +66,11 @@ def extract_clinical(pt: PatientText, draft: Draft) -> None:
             draft.set_clinical("tumour_size_cm", size, [m.span()])
     for _sent, m in pt.scan(_MITOSES):
         n = float(m.group("n") or m.group("n2"))
-        denom = re.sub(r"\s+", " ", (m.group("d") or m.group("d2"))).replace("high power fields", "HPF").replace("HPFs", "HPF")
+        denom = (
+            re.sub(r"\s+", " ", (m.group("d") or m.group("d2")))
+            .replace("high power fields", "HPF")
+            .replace("HPFs", "HPF")
+        )
         draft.set_clinical("mitotic_count", n, [m.span()])
         draft.set_clinical("mitotic_denominator", denom, [m.span()])
         break

@@ -30,7 +30,9 @@ _AGE_ANY = re.compile(
     re.IGNORECASE,
 )
 _MALE = re.compile(r"\b(?:he|his|him|himself|man|male|boy|gentleman|mr)\b", re.IGNORECASE)
-_FEMALE = re.compile(r"\b(?:she|her|hers|herself|woman|female|girl|lady|mrs|ms|pregnant|pregnancy|gravida)\b", re.IGNORECASE)
+_FEMALE = re.compile(
+    r"\b(?:she|her|hers|herself|woman|female|girl|lady|mrs|ms|pregnant|pregnancy|gravida)\b", re.IGNORECASE
+)
 _KIN = re.compile(r"\b(?:mother|father|brother|sister|son|daughter|wife|husband|family)\b", re.IGNORECASE)
 
 

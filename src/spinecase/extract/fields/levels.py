@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import re
+
 from ..base import Draft, PatientText, Span
 from ..context import FAMILY, NEGATED
 from ..numbers import ORDINAL, ORDINALS
@@ -48,7 +49,10 @@ _ORDINAL_BARE = re.compile(
 )
 _REGION_WORD = re.compile(r"\b(?:cervical|thoracic|thoracal|dorsal|lumbar|lumbal|sacral)\b", re.IGNORECASE)
 _TNM = re.compile(r"\b(?:[pcy]?T[0-4xX][a-d]?|N[0-3xX][a-c]?|M[01xX][a-c]?|G[1-4xX]|V[0-2]|R[0-2]|Pn[01])\b")
-_SACRUM = re.compile(r"\b(?:sacrum|sacral(?!\s+(?:nerve|root|plexus|canal|dimple|slope|laminectomy|fixation|screws?))|os\s+sacrum)\b", re.IGNORECASE)
+_SACRUM = re.compile(
+    r"\b(?:sacrum|sacral(?!\s+(?:nerve|root|plexus|canal|dimple|slope|laminectomy|fixation|screws?))|os\s+sacrum)\b",
+    re.IGNORECASE,
+)
 _COCCYX = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
 
 _MRI_AFTER = re.compile(
@@ -63,7 +67,9 @@ _NOT_LEVEL_AFTER = re.compile(
     r"(?:\w+\s+){0,2}(?:herniat|protru|bulg|spondylolisthesis))",
     re.IGNORECASE,
 )
-_NOT_LEVEL_BEFORE = re.compile(r"\b(?:free|total|serum|complement|stage|grade|day|days|cycle|week)\s*$", re.IGNORECASE)
+_NOT_LEVEL_BEFORE = re.compile(
+    r"\b(?:free|total|serum|complement|stage|grade|day|days|cycle|week)\s*$", re.IGNORECASE
+)
 _TUMOUR = re.compile(
     r"metasta\w*|tumou?r\w*|mass(?:es)?|lesions?|lytic|osteolys\w*|osteolytic|blastic|sclerotic|destruct\w*|infiltrat\w*|"
     r"involv\w*|deposits?|neoplas\w*|malignan\w*|uptake|hypermetabolic|avid|invasion|invad\w*|collapse|pathologic\w*|"
@@ -86,7 +92,8 @@ _EXCLUDE_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _INFECTION = re.compile(
-    r"spondylodiscitis|discitis|tubercul\w*|pott'?s|osteomyelitis|abscess|brucell\w*|infect\w*|pyogenic", re.IGNORECASE
+    r"spondylodiscitis|discitis|tubercul\w*|pott'?s|osteomyelitis|abscess|brucell\w*|infect\w*|pyogenic",
+    re.IGNORECASE,
 )
 _METASTASIS = re.compile(r"metasta", re.IGNORECASE)
 _PRIMARY_SPINE_TUMOUR = frozenset({"chordoma", "plasmacytoma"})
@@ -174,7 +181,12 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
         after = text[e : min(sent.end, e + 40)]
         before = text[max(sent.start, s - 12) : s]
         a_tok = m.group("a")
-        if a_tok[:1] in "Tt" and a_tok[-1:] in "12" and len(a_tok.replace(" ", "")) == 2 and _MRI_AFTER.match(after):
+        if (
+            a_tok[:1] in "Tt"
+            and a_tok[-1:] in "12"
+            and len(a_tok.replace(" ", "")) == 2
+            and _MRI_AFTER.match(after)
+        ):
             continue
         if a_tok.startswith(("T1", "T2")) and re.search(r"T[12]\s*(?:and|/|,)\s*$", before):
             continue
@@ -182,7 +194,9 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
             continue
         if len(_TNM.findall(text, max(sent.start, s - 25), min(sent.end, e + 25))) >= 2:
             continue  # "pT1 N0 MX G2 L1 V0 R0": a TNM descriptor, not a vertebra
-        if a_tok[:1] == "D" and not re.search(r"vertebr|spin|dorsal|level|metasta|lesion|D\d", text[sent.start : sent.end].replace(a_tok, "", 1)):
+        if a_tok[:1] == "D" and not re.search(
+            r"vertebr|spin|dorsal|level|metasta|lesion|D\d", text[sent.start : sent.end].replace(a_tok, "", 1)
+        ):
             continue
         levels = _levels_of(m)
         if not levels:
@@ -193,26 +207,46 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
             found.setdefault(lv, []).append((s, e))
 
     for sent, m in pt.scan(_ORDINAL_LEVEL):
-        region = {"dorsal": "t", "thoracic": "t", "cervical": "c", "lumbar": "l", "sacral": "s"}[m.group("region").lower()]
+        region = {"dorsal": "t", "thoracic": "t", "cervical": "c", "lumbar": "l", "sacral": "s"}[
+            m.group("region").lower()
+        ]
         nums = [ORDINALS[o.lower()] for o in re.findall(ORDINAL, m.group("ords"), re.IGNORECASE)]
-        lvls = [lv for n in nums if (lv := _level(region, n))]
+        lvls = [lvl for n in nums if (lvl := _level(region, n)) is not None]
         if re.search(r"\bto\b|through|-", m.group("ords")) and len(lvls) == 2:
             lvls = expand(lvls[0], lvls[1])
-        if lvls and not pt.flags(sent, *m.span()) & (NEGATED | FAMILY) and accept(sent.start, sent.end, *m.span()):
+        if (
+            lvls
+            and not pt.flags(sent, *m.span()) & (NEGATED | FAMILY)
+            and accept(sent.start, sent.end, *m.span())
+        ):
             for lv in lvls:
                 found.setdefault(lv, []).append(m.span())
 
     for sent, m in pt.scan(_ORDINAL_BARE):
         # "a mass infiltrating the fifth and sixth vertebra" after "Cervical CT": the region is named nearby
         prev = pt.seg.sentences[max(0, pt.seg.index_at(sent.start) - 1)]
-        rw = _REGION_WORD.search(text, sent.start, sent.end) or _REGION_WORD.search(text, prev.start, prev.end)
+        rw = _REGION_WORD.search(text, sent.start, sent.end) or _REGION_WORD.search(
+            text, prev.start, prev.end
+        )
         if rw is None:
             continue
         word = rw.group(0).lower()
-        region = "c" if word == "cervical" else "l" if word.startswith("lumb") else "s" if word == "sacral" else "t"
+        region = (
+            "c"
+            if word == "cervical"
+            else "l"
+            if word.startswith("lumb")
+            else "s"
+            if word == "sacral"
+            else "t"
+        )
         nums = [ORDINALS[o.lower()] for o in re.findall(ORDINAL, m.group("ords"), re.IGNORECASE)]
-        lvls = [lv for n in nums if (lv := _level(region, n))]
-        if lvls and not pt.flags(sent, *m.span()) & (NEGATED | FAMILY) and accept(sent.start, sent.end, *m.span()):
+        lvls = [lvl for n in nums if (lvl := _level(region, n)) is not None]
+        if (
+            lvls
+            and not pt.flags(sent, *m.span()) & (NEGATED | FAMILY)
+            and accept(sent.start, sent.end, *m.span())
+        ):
             for lv in lvls:
                 found.setdefault(lv, []).append(m.span())
 
@@ -243,4 +277,3 @@ def adjacent(a: str, b: str) -> bool:
 def level_index(level: str) -> int:
     """Position of a level in the column from C1 (0) to the coccyx."""
     return _INDEX[level]
-

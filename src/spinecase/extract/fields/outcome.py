@@ -57,14 +57,23 @@ _INTACT = re.compile(
     r"\bneurologically\s+(?:intact|normal)\b|\bpower,\s+sensation\s+and\s+reflexes\s+were\s+normal\b",
     re.IGNORECASE,
 )
-_TRAUMA = re.compile(r"\btrauma\w*|\binjur(?:y|ies)\b|\baccident\b|\bfall\b|\bstroke\b|\bcongenital\b|\bspina\s+bifida\b|\bpolio", re.IGNORECASE)
-_GENERALISED = re.compile(r"\b(?:generali[sz]ed|general|generalised)\s+weakness|fatigue\s+and\s+weakness|weakness\s+and\s+fatigue", re.IGNORECASE)
+_TRAUMA = re.compile(
+    r"\btrauma\w*|\binjur(?:y|ies)\b|\baccident\b|\bfall\b|\bstroke\b|\bcongenital\b|\bspina\s+bifida\b|\bpolio",
+    re.IGNORECASE,
+)
+_GENERALISED = re.compile(
+    r"\b(?:generali[sz]ed|general|generalised)\s+weakness|fatigue\s+and\s+weakness|weakness\s+and\s+fatigue",
+    re.IGNORECASE,
+)
 
 _RECURRENCE = re.compile(
     r"\b(?:local(?:ly)?\s+)?(?:recurren(?:ce|t)|re-?growth|regrowth|relapse|progression)\b|\brecurred\b",
     re.IGNORECASE,
 )
-_RECURRENCE_FREE = re.compile(r"\b(?:recurrence|relapse|progression|disease)[\s-]+free\b|\bno\s+(?:evidence|sign)s?\s+of\s+(?:local\s+)?(?:recurrence|relapse|disease)", re.IGNORECASE)
+_RECURRENCE_FREE = re.compile(
+    r"\b(?:recurrence|relapse|progression|disease)[\s-]+free\b|\bno\s+(?:evidence|sign)s?\s+of\s+(?:local\s+)?(?:recurrence|relapse|disease)",
+    re.IGNORECASE,
+)
 _LOCAL_CUE = re.compile(
     r"local|surgical\s+site|operat\w+\s+(?:site|level)|treated\s+(?:site|level|lesion)|spin(?:e|al)|vertebr|canal|cord|sacr|"
     r"\b[CTLS]\d{1,2}\b|same\s+(?:level|site)|in\s+situ|residual|at\s+the\s+site",
@@ -78,9 +87,13 @@ _DISEASE_FREE = re.compile(
     r"\b(?:disease|recurrence|relapse|tumou?r)[\s-]free\b|\bfree\s+of\s+(?:disease|recurrence|tumou?r)\b|\bno\s+evidence\s+of\s+(?:disease|tumou?r)\b",
     re.IGNORECASE,
 )
-_PRIMARY_RECURRENCE = re.compile(r"retroperitone|perito|abdom|liver|hepatic|lung|pulmonary|breast|chest|pelvi|anastomo|node", re.IGNORECASE)
+_PRIMARY_RECURRENCE = re.compile(
+    r"retroperitone|perito|abdom|liver|hepatic|lung|pulmonary|breast|chest|pelvi|anastomo|node", re.IGNORECASE
+)
 
-_DEAD = re.compile(r"\b(?:died|dies|death|passed\s+away|expired|succumbed|deceased|demise|dead|mortality)\b", re.IGNORECASE)
+_DEAD = re.compile(
+    r"\b(?:died|dies|death|passed\s+away|expired|succumbed|deceased|demise|dead|mortality)\b", re.IGNORECASE
+)
 _ALIVE = re.compile(
     r"\b(?:alive|remains?\s+(?:well|stable|asymptomatic|disease[\s-]free|free|in\s+(?:good|stable|complete)|under|on)|"
     r"is\s+(?:currently\s+)?(?:doing\s+well|well|asymptomatic|living|alive|still|ambulatory|walking|free|in\s+good)|"
@@ -102,7 +115,8 @@ _FOLLOW_UP = [
         re.IGNORECASE,
     ),
     re.compile(
-        rf"\b(?:followed[\s-]up|(?:was|were|been)\s+followed)\s+(?:\w+\s+){{0,3}}?(?:for|over)\s+{_QUAL}{_DURATION}", re.IGNORECASE
+        rf"\b(?:followed[\s-]up|(?:was|were|been)\s+followed)\s+(?:\w+\s+){{0,3}}?(?:for|over)\s+{_QUAL}{_DURATION}",
+        re.IGNORECASE,
     ),
 ]
 _SPINAL_TREATMENT = (
@@ -131,7 +145,11 @@ _DISCOVERY = re.compile(
 
 
 def _spinal_disease(draft: Draft) -> bool:
-    return bool(draft.values.get("spinal_levels") or draft.values.get("spinal_surgery") or draft.values.get("radiotherapy"))
+    return bool(
+        draft.values.get("spinal_levels")
+        or draft.values.get("spinal_surgery")
+        or draft.values.get("radiotherapy")
+    )
 
 
 def extract_neuro(pt: PatientText, draft: Draft) -> None:
@@ -143,7 +161,9 @@ def extract_neuro(pt: PatientText, draft: Draft) -> None:
         f = pt.flags(sent, m.start(), m.end())
         if f & (FAMILY | HYPOTHETICAL):
             continue
-        if _TRAUMA.search(text, sent.start, sent.end) or _GENERALISED.search(text, max(sent.start, m.start() - 15), m.end()):
+        if _TRAUMA.search(text, sent.start, sent.end) or _GENERALISED.search(
+            text, max(sent.start, m.start() - 15), m.end()
+        ):
             continue
         grade = m.group("grade")
         if grade:
@@ -172,7 +192,11 @@ def extract_recurrence(pt: PatientText, draft: Draft) -> None:
     negative: list[Span] = []
     for sent, m in pt.scan(_RECURRENCE):
         word = m.group(0).lower()
-        if "progression" in word and not word.startswith("local") and not _AT_TREATED.match(text, m.end(), sent.end):
+        if (
+            "progression" in word
+            and not word.startswith("local")
+            and not _AT_TREATED.match(text, m.end(), sent.end)
+        ):
             continue
         f = pt.flags(sent, m.start(), m.end())
         if f & (FAMILY | HYPOTHETICAL):
@@ -181,14 +205,18 @@ def extract_recurrence(pt: PatientText, draft: Draft) -> None:
         free = _RECURRENCE_FREE.search(text, max(sent.start, m.start() - 20), min(sent.end, m.end() + 10))
         if f & NEGATED or free:
             negative.append(m.span())
-        elif _LOCAL_CUE.search(window) and not (_PRIMARY_RECURRENCE.search(window) and not word.startswith("local")):
+        elif _LOCAL_CUE.search(window) and not (
+            _PRIMARY_RECURRENCE.search(window) and not word.startswith("local")
+        ):
             positive.append(m.span())
     if not positive and not negative:
         # "disease free at 2 years": no recurrence anywhere, so none at the treated level either
         starts = [a for key in ("spinal_surgery", "radiotherapy") for a, _ in draft.evidence.get(key, [])]
         if starts:
             for sent, m in pt.scan(_DISEASE_FREE):
-                if m.start() > min(starts) and not pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL):
+                if m.start() > min(starts) and not pt.flags(sent, m.start(), m.end()) & (
+                    NEGATED | HYPOTHETICAL
+                ):
                     negative.append(m.span())
     if positive:
         draft.set("local_recurrence", True, positive[:3])
@@ -217,7 +245,9 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
         if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY | NEGATED):
             continue
         phrase = m.group(0).lower()
-        after_spinal_treatment = bool(re.search(r"after|following|post|from", phrase)) and "later" not in phrase
+        after_spinal_treatment = (
+            bool(re.search(r"after|following|post|from", phrase)) and "later" not in phrase
+        )
         if t0 is None or m.start() < t0:
             continue  # before the spinal treatment: an interval, not a follow-up
         if "later" in phrase and not _DEAD.search(text, sent.start, sent.end):
@@ -230,7 +260,11 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
     for sent, m in pt.scan(_DEAD):
         if pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL | FAMILY):
             continue
-        if re.search(r"risk|rate|cause\s+of\s+death|mortality", text[max(sent.start, m.start() - 20) : m.end() + 10], re.IGNORECASE):
+        if re.search(
+            r"risk|rate|cause\s+of\s+death|mortality",
+            text[max(sent.start, m.start() - 20) : m.end() + 10],
+            re.IGNORECASE,
+        ):
             continue
         death = m.span()
     for sent, m in pt.scan(_ALIVE):

@@ -22,17 +22,26 @@ from __future__ import annotations
 import re
 
 from ..base import Draft, PatientText, Span
-from ..segment import Sentence
-from ..context import FAMILY, HYPOTHETICAL, NEGATED
+from ..context import HYPOTHETICAL, NEGATED
 from ..numbers import NUMBER, UNIT, parse_number, to_months
+from ..segment import Sentence
 
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-            ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-            ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ]
     )
     for m in names
@@ -93,10 +102,14 @@ _TREATMENT_STEP = re.compile(
     re.IGNORECASE,
 )
 _ONSET = re.compile(
-    r"\b(?:pain|ache|complain\w*|weakness|numbness|consulted|admitted|referred|presented|noticed|developed)\b", re.IGNORECASE
+    r"\b(?:pain|ache|complain\w*|weakness|numbness|consulted|admitted|referred|presented|noticed|developed)\b",
+    re.IGNORECASE,
 )
 _SYMPTOM = re.compile(r"history|duration|pain|complain|symptom|onset|weakness|numbness", re.IGNORECASE)
-_FOLLOW = re.compile(r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|recurren|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+", re.IGNORECASE)
+_FOLLOW = re.compile(
+    r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|recurren|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+",
+    re.IGNORECASE,
+)
 _DISCOVERY = re.compile(
     r"found|revealed|showed|diagnosed|developed|detected|presented|complained|noted|identified|demonstrated|confirmed|discovered|appeared|admitted|referred",
     re.IGNORECASE,
@@ -126,12 +139,14 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
 
     def is_spinal(k: int) -> bool:
         a, b = sentences[k].start, sentences[k].end
-        return any(a <= x < b for x in level_starts) or bool(_SPINE.search(text, a, b) and _DISEASE.search(text, a, b))
+        return any(a <= x < b for x in level_starts) or bool(
+            _SPINE.search(text, a, b) and _DISEASE.search(text, a, b)
+        )
 
     spinal = [k for k in range(len(sentences)) if is_spinal(k)]
     if not spinal or (not level_starts and not _mentions_spinal_metastasis(pt)):
         return
-    first = spinal[0]
+    spinal[0]
     interval: tuple[float, Span] | None = None
     seen: set[int] = set()
     # a spinal episode opens at most two sentences before a sentence naming the lesion; the first
@@ -161,7 +176,11 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
             history = history or hm.span()
         if ago is None and (hm or k < upto):
             am = _AGO.search(text, a, b)
-            if am and (v := parse_number(am.group("n"))) is not None and not _SYMPTOM.search(text, max(a, am.start() - 30), am.end() + 25):
+            if (
+                am
+                and (v := parse_number(am.group("n"))) is not None
+                and not _SYMPTOM.search(text, max(a, am.start() - 30), am.end() + 25)
+            ):
                 ago = (to_months(v, am.group("u")), am.span())
             at_age = _AT_AGE.search(text, a, b)
             age = draft.values.get("age")
@@ -187,7 +206,9 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
     sync: Span | None = None
     for sent in sentences:
         for m in _SYNC.finditer(text, sent.start, sent.end):
-            if not pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL) and _SPINE.search(text, sent.start, sent.end):
+            if not pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL) and _SPINE.search(
+                text, sent.start, sent.end
+            ):
                 sync = sync or m.span()
     unknown = draft.values.get("primary_site") == "unknown"
     if interval is not None and interval[0] > 1.5:
@@ -217,7 +238,9 @@ def _relative_interval(pt: PatientText, sent: Sentence, *, first_sentence: bool)
             continue  # "later" needs an earlier primary
         if _SPINAL_REFERENCE.match(text, m.end(), sent.end):
             continue  # "two weeks after the spinal surgery" dates the treatment, not the metastasis
-        if _TREATMENT_STEP.search(text, sent.start, sent.end) and not _DISCOVERY.search(text, sent.start, sent.end):
+        if _TREATMENT_STEP.search(text, sent.start, sent.end) and not _DISCOVERY.search(
+            text, sent.start, sent.end
+        ):
             continue  # "Three weeks later the T10 lesion received radiotherapy": a step of treatment
         return to_months(v, u), m.span()
     return None
@@ -226,6 +249,10 @@ def _relative_interval(pt: PatientText, sent: Sentence, *, first_sentence: bool)
 def _mentions_spinal_metastasis(pt: PatientText) -> bool:
     text = pt.text
     return any(
-        re.search(r"(?:spin(?:e|al)|vertebr\w*|sacr\w*)\s+(?:\w+\s+){0,2}?metasta", text[s.start : s.end], re.IGNORECASE)
+        re.search(
+            r"(?:spin(?:e|al)|vertebr\w*|sacr\w*)\s+(?:\w+\s+){0,2}?metasta",
+            text[s.start : s.end],
+            re.IGNORECASE,
+        )
         for s in pt.sentences()
     )

@@ -33,10 +33,17 @@ from ..context import FAMILY, HYPOTHETICAL, NEGATED
 from ..numbers import NUMBER, parse_number
 from ..terms import procedure_pattern, radiotherapy_table, regimens, surgery_table, systemic_table
 
-_GENERIC_SURGERY = re.compile(r"^(?:surgery|operation|operated|surgical\s+\w+|underwent\s+surgery)$", re.IGNORECASE)
-_TIME_BEFORE = re.compile(r"\b(?:after|since|following|before|prior\s+to|post)\s+(?:the\s+|his\s+|her\s+|initial\s+|primary\s+)?$", re.IGNORECASE)
+_GENERIC_SURGERY = re.compile(
+    r"^(?:surgery|operation|operated|surgical\s+\w+|underwent\s+surgery)$", re.IGNORECASE
+)
+_TIME_BEFORE = re.compile(
+    r"\b(?:after|since|following|before|prior\s+to|post)\s+(?:the\s+|his\s+|her\s+|initial\s+|primary\s+)?$",
+    re.IGNORECASE,
+)
 _NOT_PROCEDURE_AFTER = re.compile(r"\s*(?:gene|transcript|protein|oncogene|product|partner)", re.IGNORECASE)
-_NOT_PROCEDURE_BEFORE = re.compile(r"(?:disease|clinical|hemodynamic|haemodynamic|EWSR1|FLI-?1|gene|[A-Z0-9]{3,}[-/])\s*$", re.IGNORECASE)
+_NOT_PROCEDURE_BEFORE = re.compile(
+    r"(?:disease|clinical|hemodynamic|haemodynamic|EWSR1|FLI-?1|gene|[A-Z0-9]{3,}[-/])\s*$", re.IGNORECASE
+)
 _BIOPSY = re.compile(r"biops", re.IGNORECASE)
 _DISEASE_WORD = re.compile(r"metasta|tumou?r|lesion|mass|infiltrat|compression|destruct|lytic", re.IGNORECASE)
 
@@ -50,22 +57,55 @@ _FX_AFTER = re.compile(
 _FX_BEFORE = re.compile(rf"(?P<fx>{NUMBER})\s*(?:fractions?|fx|sessions?)\s*(?:of|x|×)\s*$", re.IGNORECASE)
 _TIMES_BEFORE = re.compile(r"(?P<n>\d{1,2})\s*[x×]\s*$", re.IGNORECASE)
 _TIMES_AFTER = re.compile(r"^\s*[x×]\s*(?P<n>\d{1,2})\b", re.IGNORECASE)
-_PER_FRACTION_AFTER = re.compile(r"^\s*(?:per|/|each|a)\s*(?:fraction|fx|day|session)|^\s*(?:fractions?|daily)\b", re.IGNORECASE)
-_PER_FRACTION_BEFORE = re.compile(r"(?:fractions?|fx|sessions?)\s+of\s*$|\b(?:of|at)\s+a\s+fraction\s+of\s*$|\bfraction(?:al)?\s+dose\s+of\s*$", re.IGNORECASE)
-_TOTAL_AFTER = re.compile(r"^[^.;]{0,60}?(?:total(?:\s+dose)?\s+(?:of\s+)?)(?P<dose>\d+(?:[.,]\d+)?)\s*(?:c?Gy|gray)", re.IGNORECASE)
+_PER_FRACTION_AFTER = re.compile(
+    r"^\s*(?:per|/|each|a)\s*(?:fraction|fx|day|session)|^\s*(?:fractions?|daily)\b", re.IGNORECASE
+)
+_PER_FRACTION_BEFORE = re.compile(
+    r"(?:fractions?|fx|sessions?)\s+of\s*$|\b(?:of|at)\s+a\s+fraction\s+of\s*$|\bfraction(?:al)?\s+dose\s+of\s*$",
+    re.IGNORECASE,
+)
+_TOTAL_AFTER = re.compile(
+    r"^[^.;]{0,60}?(?:total(?:\s+dose)?\s+(?:of\s+)?)(?P<dose>\d+(?:[.,]\d+)?)\s*(?:c?Gy|gray)", re.IGNORECASE
+)
 
 _GENERIC_CHEMO = re.compile(r"chemo|cytotoxic|platinum", re.IGNORECASE)
 _GENERIC_TARGETED = re.compile(r"targeted|kinase|TKI|inhibitor", re.IGNORECASE)
 _GENERIC_IMMUNO = re.compile(r"immunotherap|checkpoint|ICI|anti-?PD", re.IGNORECASE)
 _GENERIC_BISPHOS = re.compile(r"^bisphosphonates?$", re.IGNORECASE)
 _CODED_CYTO_OR_TARGETED = {
-    "imatinib", "sunitinib", "regorafenib", "ripretinib", "avapritinib", "nilotinib", "sorafenib", "everolimus",
-    "temozolomide", "capecitabine", "cisplatin", "carboplatin", "etoposide", "doxorubicin", "paclitaxel",
-    "bevacizumab", "pembrolizumab", "nivolumab", "lutetium_dotatate",
+    "imatinib",
+    "sunitinib",
+    "regorafenib",
+    "ripretinib",
+    "avapritinib",
+    "nilotinib",
+    "sorafenib",
+    "everolimus",
+    "temozolomide",
+    "capecitabine",
+    "cisplatin",
+    "carboplatin",
+    "etoposide",
+    "doxorubicin",
+    "paclitaxel",
+    "bevacizumab",
+    "pembrolizumab",
+    "nivolumab",
+    "lutetium_dotatate",
 }
-_TKIS = {"imatinib", "sunitinib", "regorafenib", "ripretinib", "avapritinib", "nilotinib", "sorafenib", "everolimus"}
+_TKIS = {
+    "imatinib",
+    "sunitinib",
+    "regorafenib",
+    "ripretinib",
+    "avapritinib",
+    "nilotinib",
+    "sorafenib",
+    "everolimus",
+}
 _IMAGING_AFTER = re.compile(
-    r"[-\s]*(?:based\s+)?(?:imaging|scan|scans|scintigraph\w*|PET|SPECT|uptake|avid|receptor\s+imaging)\b", re.IGNORECASE
+    r"[-\s]*(?:based\s+)?(?:imaging|scan|scans|scintigraph\w*|PET|SPECT|uptake|avid|receptor\s+imaging)\b",
+    re.IGNORECASE,
 )
 _TRACER_BEFORE = re.compile(r"(?:68\s*Ga|111\s*In|99m\s*Tc|64\s*Cu|18\s*F)[-\s]*$", re.IGNORECASE)
 _STRONG_HYPOTHETICAL = re.compile(
@@ -84,7 +124,9 @@ def parse_dose(fragment: str) -> tuple[float, int | None] | None:
     return None
 
 
-def _course_from_dose(text: str, sent_start: int, sent_end: int, m: re.Match[str]) -> tuple[float, int | None] | None:
+def _course_from_dose(
+    text: str, sent_start: int, sent_end: int, m: re.Match[str]
+) -> tuple[float, int | None] | None:
     before = text[max(sent_start, m.start() - 40) : m.start()]
     after = text[m.end() : min(sent_end, m.end() + 70)]
     dose = float(m.group("dose").replace(",", "."))
@@ -109,8 +151,8 @@ def _course_from_dose(text: str, sent_start: int, sent_end: int, m: re.Match[str
     fx = _FX_AFTER.match(after)
     if fx:
         raw = fx.group("fx") or fx.group("fx2")
-        n = 1 if raw.lower() in ("single", "one", "a") else parse_number(raw)
-        return dose, int(n) if n else None
+        count = 1.0 if raw.lower() in ("single", "one", "a") else parse_number(raw)
+        return dose, int(count) if count else None
     return dose, None
 
 
@@ -127,7 +169,9 @@ def extract_surgery(pt: PatientText, draft: Draft) -> None:
     for sent, code, s, e in pt.terms(surgery_table()):
         if pt.flags(sent, s, e) & (NEGATED | HYPOTHETICAL | FAMILY):
             continue
-        if _NOT_PROCEDURE_AFTER.match(text, e) or _NOT_PROCEDURE_BEFORE.search(text[max(sent.start, s - 20) : s]):
+        if _NOT_PROCEDURE_AFTER.match(text, e) or _NOT_PROCEDURE_BEFORE.search(
+            text[max(sent.start, s - 20) : s]
+        ):
             continue
         window_lo, window_hi = max(sent.start, s - 120), min(sent.end, e + 120)
         om = other.search(text, window_lo, window_hi)
@@ -135,7 +179,12 @@ def extract_surgery(pt: PatientText, draft: Draft) -> None:
             # "…metastasis in the first lumbar vertebral body. … en bloc resection and reconstruction were
             # performed": the spine named in the sentence before carries over, unless other surgery is named
             prev = pt.seg.sentences[max(0, pt.seg.index_at(sent.start) - 1)]
-            if om or prev.start == sent.start or not _spine(text, prev.start, prev.end) or not _DISEASE_WORD.search(text, prev.start, prev.end):
+            if (
+                om
+                or prev.start == sent.start
+                or not _spine(text, prev.start, prev.end)
+                or not _DISEASE_WORD.search(text, prev.start, prev.end)
+            ):
                 continue
         if om and not _spine(text, max(sent.start, s - 40), min(sent.end, e + 40)):
             continue
@@ -176,7 +225,11 @@ def extract_radiotherapy(pt: PatientText, draft: Draft) -> None:
         if other_target.search(text, sent.start, sent.end):
             return False
         prev = sentences[k - 1] if k > 0 else None
-        return prev is not None and _spine(text, prev.start, prev.end) and not other_target.search(text, prev.start, prev.end)
+        return (
+            prev is not None
+            and _spine(text, prev.start, prev.end)
+            and not other_target.search(text, prev.start, prev.end)
+        )
 
     courses: list[tuple[RadiotherapyCourse, Span]] = []
     dose_sentences: set[int] = set()
@@ -198,9 +251,13 @@ def extract_radiotherapy(pt: PatientText, draft: Draft) -> None:
             same = [r[1] for r in near if r[0] == sent.start]
             specific = [r[1] for r in near if r[1] != "radiotherapy"]
             # "20 Gy radiation dose…" after "radiosurgery to the sacrum": the named modality wins
-            modality = next((c_ for c_ in same if c_ != "radiotherapy"), specific[-1] if specific else near[-1][1])
+            modality = next(
+                (c_ for c_ in same if c_ != "radiotherapy"), specific[-1] if specific else near[-1][1]
+            )
             dose_sentences.add(sent_order[pt.sentence_indices[k]])
-            courses.append((RadiotherapyCourse(modality=modality, total_dose_gy=c[0], fractions=c[1]), m.span()))
+            courses.append(
+                (RadiotherapyCourse(modality=modality, total_dose_gy=c[0], fractions=c[1]), m.span())
+            )
 
     undosed: dict[str, Span] = {}
     for k, sent in enumerate(sentences):
@@ -236,10 +293,14 @@ def extract_systemic(pt: PatientText, draft: Draft) -> None:
         if pt.flags(sent, s, e) & (NEGATED | HYPOTHETICAL | FAMILY):
             continue
         clause_start = max(sent.start, text.rfind(";", sent.start, s) + 1)
-        if _STRONG_HYPOTHETICAL.search(text, clause_start, s) or _STRONG_HYPOTHETICAL.search(text, e, min(sent.end, e + 40)):
+        if _STRONG_HYPOTHETICAL.search(text, clause_start, s) or _STRONG_HYPOTHETICAL.search(
+            text, e, min(sent.end, e + 40)
+        ):
             continue
         phrase = text[s:e]
-        if _IMAGING_AFTER.match(text, e, min(sent.end, e + 40)) or _TRACER_BEFORE.search(text[max(sent.start, s - 8) : s]):
+        if _IMAGING_AFTER.match(text, e, min(sent.end, e + 40)) or _TRACER_BEFORE.search(
+            text[max(sent.start, s - 8) : s]
+        ):
             continue  # "octreotide-based imaging", "68Ga-DOTATATE PET" are diagnostics, not treatment
         if code.startswith("regimen:"):
             for agent in regimen_map[code]:
@@ -248,7 +309,11 @@ def extract_systemic(pt: PatientText, draft: Draft) -> None:
             cls = code.split(":", 1)[1]
             is_generic = (
                 (cls == "chemotherapy" and _GENERIC_CHEMO.search(phrase))
-                or (cls == "targeted_therapy" and _GENERIC_TARGETED.search(phrase) and not re.search(r"ib$|mab$", phrase))
+                or (
+                    cls == "targeted_therapy"
+                    and _GENERIC_TARGETED.search(phrase)
+                    and not re.search(r"ib$|mab$", phrase)
+                )
                 or (cls == "immunotherapy" and _GENERIC_IMMUNO.search(phrase))
                 or (cls == "bisphosphonate" and _GENERIC_BISPHOS.match(phrase))
             )

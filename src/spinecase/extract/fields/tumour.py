@@ -65,11 +65,16 @@ _BEFORE_MET = re.compile(
     r"(?:[\w'’-]+[\s,]+){0,12}?$",
     re.IGNORECASE,
 )
-_MET_WORD = re.compile(r"metasta|secondar|spread|disseminat|lesion|nodule|uptake|lytic|destruct|involv", re.IGNORECASE)
-_STOP_BEFORE = re.compile(r".*[.;:]|.*\b(?:but|however|whereas|while|although|from)\b", re.IGNORECASE | re.DOTALL)
+_MET_WORD = re.compile(
+    r"metasta|secondar|spread|disseminat|lesion|nodule|uptake|lytic|destruct|involv", re.IGNORECASE
+)
+_STOP_BEFORE = re.compile(
+    r".*[.;:]|.*\b(?:but|however|whereas|while|although|from)\b", re.IGNORECASE | re.DOTALL
+)
 _CANCER_IN_GAP = re.compile(rf"\b{_CANCER_NOUN}\b", re.IGNORECASE)
 _SPINE_WORDS = re.compile(
-    r"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|\b[CTLS]\d{1,2}\b|\bTh\d|\bD\d{1,2}\b", re.IGNORECASE
+    r"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|\b[CTLS]\d{1,2}\b|\bTh\d|\bD\d{1,2}\b",
+    re.IGNORECASE,
 )
 _GENERIC_BONE = re.compile(r"^(?:bones?|osseous|skeletal|bony)$", re.IGNORECASE)
 _UNKNOWN_PRIMARY = re.compile(
@@ -80,8 +85,13 @@ _UNKNOWN_PRIMARY = re.compile(
     re.IGNORECASE,
 )
 _METASTATIC_HISTOLOGY_CONTEXT = re.compile(r"metasta", re.IGNORECASE)
-_BENIGN = re.compile(r"h(?:a)?emangioma|cyst|benign|granuloma|calcifi|abscess|infarct|steatosis|fibrosis|atelecta|pneumonia|inflammat", re.IGNORECASE)
-_NOT_IMPLIED = re.compile(r"uveal|choroidal|ocular|mucosal|conjunctival|vulvar|sinonasal|anorectal", re.IGNORECASE)
+_BENIGN = re.compile(
+    r"h(?:a)?emangioma|cyst|benign|granuloma|calcifi|abscess|infarct|steatosis|fibrosis|atelecta|pneumonia|inflammat",
+    re.IGNORECASE,
+)
+_NOT_IMPLIED = re.compile(
+    r"uveal|choroidal|ocular|mucosal|conjunctival|vulvar|sinonasal|anorectal", re.IGNORECASE
+)
 _STRICT_SITES = frozenset({"soft_tissue"})
 
 
@@ -128,7 +138,7 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
     hist_count: Counter[str] = Counter()
     hist_first: dict[str, int] = {}
     hist_spans: dict[str, list[Span]] = defaultdict(list)
-    primary_votes: Counter[str] = Counter()  # type: ignore[assignment]
+    primary_votes: defaultdict[str, float] = defaultdict(float)
     primary_spans: dict[str, list[Span]] = defaultdict(list)
     text = pt.text
 
@@ -141,9 +151,15 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         # "rectal GIST" / "GIST of the stomach": a site next to the histology is its primary
         for scode, ss, se in site_table().find(text, max(sent.start, s - 30), min(sent.end, e + 40)):
             inside = ss >= s and se <= e  # "retroperitoneal paraganglioma" read as one term
-            if inside or se <= s and not re.search(r"[.;,]|metasta", text[se:s]) or ss >= e and re.match(
-                r"^\s+(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?(?:\w+\s+){0,2}?$",
-                text[e:ss],
+            if (
+                inside
+                or se <= s
+                and not re.search(r"[.;,]|metasta", text[se:s])
+                or ss >= e
+                and re.match(
+                    r"^\s+(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?(?:\w+\s+){0,2}?$",
+                    text[e:ss],
+                )
             ):
                 primary_votes[scode] += 3
                 primary_spans[scode].append((ss, se))
@@ -162,8 +178,14 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
             role, weight = _site_role(pt, sent.start, sent.end, s, e)
             if code in _STRICT_SITES and role == "metastatic" and not _AFTER_MET.match(text[e : e + 12]):
                 continue  # "soft-tissue component" of a vertebral lesion is not a soft-tissue metastasis
-            if code == "bone" and re.match(r"pelvis", text[s:e], re.IGNORECASE) and re.search(
-                r"(?:nodules?|nodes?|mass(?:es)?|fluid|ascites|collection)\s+in\s+the\s+$", text[max(sent.start, s - 30) : s], re.IGNORECASE
+            if (
+                code == "bone"
+                and re.match(r"pelvis", text[s:e], re.IGNORECASE)
+                and re.search(
+                    r"(?:nodules?|nodes?|mass(?:es)?|fluid|ascites|collection)\s+in\s+the\s+$",
+                    text[max(sent.start, s - 30) : s],
+                    re.IGNORECASE,
+                )
             ):
                 continue  # "peritoneal nodules in the pelvis" is not a bone
             if role == "lesion" and not flags & HYPOTHETICAL:
@@ -175,7 +197,11 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
                 primary_votes[code] += weight
                 primary_spans[code].append((s, e))
             elif role == "metastatic" and not flags & HYPOTHETICAL:
-                if code == "bone" and _GENERIC_BONE.match(text[s:e]) and _SPINE_WORDS.search(text, sent.start, sent.end):
+                if (
+                    code == "bone"
+                    and _GENERIC_BONE.match(text[s:e])
+                    and _SPINE_WORDS.search(text, sent.start, sent.end)
+                ):
                     continue  # "bone metastases in the thoracolumbar spine" are spinal
                 met_sites.setdefault(code, []).append((s, e))
 
@@ -191,13 +217,16 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         if primary_votes[primary] < 1 and implied_site:
             primary = None  # only "a lesion in the X": let the histology name the organ
     implied = info[histology].get("implies_site") if histology else None
-    if implied and any(_NOT_IMPLIED.search(text, max(0, a - 20), b) for a, b in hist_spans[histology]):
+    if histology and implied and any(_NOT_IMPLIED.search(text, max(0, a - 20), b) for a, b in hist_spans[histology]):
         implied = None
-    if implied and (primary is None or primary not in _family(implied)):
-        # the histology names its organ (renal cell carcinoma → kidney) more surely than a vote
-        if primary is None or primary_votes[primary] < 4 or implied in primary_votes:
-            primary = implied
-            primary_spans[implied] = primary_spans.get(implied) or hist_spans[histology][:1]
+    # the histology names its organ (renal cell carcinoma → kidney) more surely than a vote
+    if (
+        implied
+        and (primary is None or primary not in _family(implied))
+        and (primary is None or primary_votes[primary] < 4 or implied in primary_votes)
+    ):
+        primary = implied
+        primary_spans[implied] = primary_spans.get(implied) or (hist_spans[histology][:1] if histology else [])
     if primary is None:
         for sent, m in pt.scan(_UNKNOWN_PRIMARY):
             if not pt.flags(sent, m.start(), m.end()) & NEGATED:
