@@ -114,7 +114,10 @@ class CaseRecord(BaseModel):
         for f in CONTRACT_FIELDS:
             v = getattr(self, f)
             if f == "radiotherapy":
-                out[f] = [c.model_dump() for c in v]
+                out[f] = [
+                    {k: int(x) if isinstance(x, float) and x.is_integer() else x for k, x in c.model_dump().items()}
+                    for c in v
+                ]
             elif isinstance(v, float) and v.is_integer():
                 out[f] = int(v)
             else:

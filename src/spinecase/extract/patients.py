@@ -35,7 +35,7 @@ _KIN = re.compile(
     re.IGNORECASE,
 )
 AGE_UNIT = r"(?P<unit>years?|yrs?|yr|y|months?|mos?|weeks?|wks?|days?)"
-AGE_EXPR = rf"(?P<age>{NUMBER})\s*[-‐–]?\s*{AGE_UNIT}\.?(?:[\s-]+old\b|\s+of\s+age\b|[-\s]?old\b)"
+AGE_EXPR = rf"(?P<age>{NUMBER})\s*[-‐–]?\s*{AGE_UNIT}\.?(?P<old>[\s-]+old\b|\s+of\s+age\b|[-\s]?old\b)"
 _INTRO = re.compile(
     rf"(?P<pre>\b\w+\s+)?{AGE_EXPR}(?P<mid>(?:[\s,]+(?!and\b|with\b|who\b|was\b|had\b|presented\b)[\w'/-]+){{0,6}}?)"
     rf"[\s,]+(?P<noun>{_MALE}|{_FEMALE}|{_NEUTRAL})\b",
@@ -132,7 +132,7 @@ def find_intro(text: str, start: int, end: int) -> Intro | None:
         return Intro(
             age,
             sex,
-            m.span("age") if not pre else (m.start("age"), m.end("unit")),
+            (m.start("age"), m.end("old")),
             m.span("noun") if sex else None,
         )
     m2 = _INTRO_REV.search(text, start, end)
