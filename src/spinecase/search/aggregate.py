@@ -73,13 +73,19 @@ def survival(cases: Sequence[CaseRecord], min_follow_up: int = MIN_FOLLOW_UP) ->
     events = [c.vital_status == "dead" for c in known]
     n, d = len(known), sum(events)
     if n < min_follow_up:
-        return Survival(n, d, None, f"only {n} of {len(cases)} report follow-up (at least {min_follow_up} needed)")
+        return Survival(
+            n, d, None, f"only {n} of {len(cases)} report follow-up (at least {min_follow_up} needed)"
+        )
     if d == 0:
-        return Survival(n, 0, None, f"median not reached: no deaths among {n} followed up to {max(times):g} months")
+        return Survival(
+            n, 0, None, f"median not reached: no deaths among {n} followed up to {max(times):g} months"
+        )
     ts, ss = km_curve(times, events)
     median = next((t for t, s in zip(ts, ss, strict=True) if s <= 0.5 + 1e-12), None)
     if median is None:
-        return Survival(n, d, None, f"median not reached: survival {ss[-1]:.0%} at {ts[-1]:g} months ({d} deaths)")
+        return Survival(
+            n, d, None, f"median not reached: survival {ss[-1]:.0%} at {ts[-1]:g} months ({d} deaths)"
+        )
     return Survival(n, d, median, None)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from ..documents.model import Document
@@ -41,6 +42,7 @@ from .store import cache_key, cache_root, load_index, save_index
 from .weights import Weights, load_weights
 
 Mode = Literal["fused", "structured", "bm25"]
+_LEVEL_TOKEN = re.compile(r"(?:c|t|l|s)\d{1,2}|co")
 MODES: tuple[str, ...] = ("fused", "structured", "bm25")
 
 # Clinicians' shorthand the extractor does not read as a patient introduction ("54 yo F").
@@ -64,7 +66,9 @@ class QueryCase:
     def facts(self) -> dict[str, Any]:
         """The stated contract facts of the query."""
         data = self.record.to_contract()
-        return {k: v for k, v in data.items() if k not in ("document", "case", "evidence") and v not in (None, [])}
+        return {
+            k: v for k, v in data.items() if k not in ("document", "case", "evidence") and v not in (None, [])
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +125,11 @@ class SimilarResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "query": {"case_id": self.query.case_id, "facts": self.query.facts(), "notes": list(self.query.notes)},
+            "query": {
+                "case_id": self.query.case_id,
+                "facts": self.query.facts(),
+                "notes": list(self.query.notes),
+            },
             "mode": self.mode,
             "searched": self.index_size,
             "hits": [h.to_dict() for h in self.hits],
@@ -139,7 +147,7 @@ _GUARD = threading.Lock()
 def _where(session: Session, cache_dir: Path | str | None | Literal[False]) -> tuple[Any, Path | None, str]:
     """The in-process key, the cache folder (``None``: memory only) and a label of the registry."""
     bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
+    engine: Engine = bind.engine if isinstance(bind, Connection) else bind
     url = engine.url
     key = cache_key(url)
     label = url.render_as_string(hide_password=True)
@@ -216,7 +224,9 @@ def query_from_text(text: str) -> QueryCase:
     if not cases:
         # no patient introduction: read it as the description of one patient
         cases = extract_cases(
-            Document(id="query", text="The patient: " + written + "\nThe patient.", source="query", format="text")
+            Document(
+                id="query", text="The patient: " + written + "\nThe patient.", source="query", format="text"
+            )
         )
     if not cases:
         note = "no patient facts found in the text: ranked by its words only"
@@ -231,16 +241,27 @@ def query_from_case(session: Session, ref: str | int) -> QueryCase:
     return QueryCase(case.record, texts[0] if texts else "", case_id=case.case_id)
 
 
-def _matched_words(index: SimilarIndex, row: int, query_pairs: list[tuple[str, str]], limit: int = 5) -> list[str]:
-    """Query words (as the query wrote them) found in a hit's text, rarest first."""
+def _matched_words(
+    index: SimilarIndex, row: int, query_pairs: list[tuple[str, str]], limit: int = 5
+) -> list[str]:
+    """Telling query words (as the query wrote them) found in a hit's text, rarest first: words in
+    more than half the cases and level tokens (the facts already say those) are left out."""
     present = set(index.row_tokens(row).tolist())
-    found: dict[str, tuple[float, str]] = {}
     df = _doc_freq(index)
+    common = len(index) / 2
+    found: dict[str, tuple[float, str]] = {}
     for tok, surface in query_pairs:
         tid = index.token_ids.get(tok)
-        if tid is None or tid not in present or tok in found:
+        if tid is None or tid not in present or tok in found or _LEVEL_TOKEN.fullmatch(tok):
             continue
-        found[tok] = (float(df[tid]) if tid < len(df) else 0.0, surface.lower() if not surface.isupper() else surface)
+        if tid < len(df) and df[tid] > common:
+            continue
+        if surface != tok and not surface.isalpha():
+            continue  # a level or range written in the query
+        found[tok] = (
+            float(df[tid]) if tid < len(df) else 0.0,
+            surface if surface.isupper() else surface.lower(),
+        )
     ordered = sorted(found.values(), key=lambda v: v[0])
     return list(dict.fromkeys(s for _, s in ordered))[:limit]
 
@@ -248,7 +269,7 @@ def _matched_words(index: SimilarIndex, row: int, query_pairs: list[tuple[str, s
 def _doc_freq(index: SimilarIndex) -> np.ndarray:
     cached = getattr(index, "_df", None)
     if cached is not None and cached[0] is index.tok_flat:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     # distinct (case, token) pairs: the document frequency of each token
     rows = np.repeat(np.arange(len(index), dtype=np.int64), np.diff(index.tok_offsets))
     pairs = np.unique(rows * (len(index.token_ids) + 1) + index.tok_flat.astype(np.int64))
@@ -283,7 +304,9 @@ def search_similar(
     if mode not in MODES:
         raise RegistryError(f"unknown mode {mode!r}; one of: {', '.join(MODES)}")
     if isinstance(registry_or_session, Session):
-        return _search(registry_or_session, text, case, top, mode, weights, cache_dir, refresh, min_follow_up, progress)
+        return _search(
+            registry_or_session, text, case, top, mode, weights, cache_dir, refresh, min_follow_up, progress
+        )
     with registry_or_session.session() as session:
         return _search(session, text, case, top, mode, weights, cache_dir, refresh, min_follow_up, progress)
 
@@ -308,8 +331,10 @@ def _search(
     else:
         where, _, _ = _where(session, cache_dir)
         found = _INDEXES.get(where)
-        index, report = (found, RefreshReport(total=len(found), checked_only=True)) if found else _index_for(
-            session, cache_dir, progress
+        index, report = (
+            (found, RefreshReport(total=len(found), checked_only=True))
+            if found
+            else _index_for(session, cache_dir, progress)
         )
     q = QueryFeatures.from_facts(query.record.model_dump(mode="json"), index.vocabs())
     pairs = index.tokenizer.pairs(query.text)

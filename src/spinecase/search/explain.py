@@ -33,13 +33,13 @@ def _levels(query: Sequence[str], hit: Sequence[str]) -> list[str]:
     out = []
     if shared:
         out.append(f"same level{'s' if len(shared) > 1 else ''}: {', '.join(shared)}")
-    pairs = [
-        f"{a}↔{b}" for a in query if a not in hit for b in hit if b in neighbours(a) and b not in query
-    ]
+    pairs = [f"{a}↔{b}" for a in query if a not in hit for b in hit if b in neighbours(a) and b not in query]
     if pairs:
         out.append(f"adjacent level{'s' if len(pairs) > 1 else ''}: {', '.join(dict.fromkeys(pairs))}")
     covered = set(shared) | {a for a in query for b in hit if b in neighbours(a)}
-    regions = [region_of(a) for a in query if a not in covered and region_of(a) in {region_of(b) for b in hit}]
+    regions = [
+        region_of(a) for a in query if a not in covered and region_of(a) in {region_of(b) for b in hit}
+    ]
     if regions:
         out.append(f"same region: {', '.join(dict.fromkeys(regions))}")
     return out

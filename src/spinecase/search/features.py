@@ -174,7 +174,18 @@ class FeatureTable:
     presentation: NDArray[np.int8]
     sex: NDArray[np.int8]
 
-    COLUMNS = ("case_ids", "histology", "site", "levels", "others", "n_others", "deficit", "age", "presentation", "sex")
+    COLUMNS = (
+        "case_ids",
+        "histology",
+        "site",
+        "levels",
+        "others",
+        "n_others",
+        "deficit",
+        "age",
+        "presentation",
+        "sex",
+    )
 
     @classmethod
     def empty(cls, vocab: Vocabs | None = None) -> FeatureTable:
@@ -303,7 +314,9 @@ def level_similarity(levels: NDArray[np.uint64], query: Sequence[str], w: Weight
     total = np.zeros(levels.shape[0], np.float32)
     for lv in query:
         best = np.where((levels & np.uint64(level_mask([lv]))) != 0, np.float32(exact), np.float32(0.0))
-        best = np.maximum(best, np.where((levels & np.uint64(level_mask(sorted(neighbours(lv))))) != 0, adj, 0.0))
+        best = np.maximum(
+            best, np.where((levels & np.uint64(level_mask(sorted(neighbours(lv))))) != 0, adj, 0.0)
+        )
         best = np.maximum(best, np.where((levels & np.uint64(_REGION_MASK[region_of(lv)])) != 0, reg, 0.0))
         total += best.astype(np.float32)
     return total / np.float32(max(1, len(query)))
@@ -328,7 +341,9 @@ def structured_scores(table: FeatureTable, q: QueryFeatures, w: Weights) -> NDAr
         acc += wt * level_similarity(table.levels, q.levels, w)
         total += wt
     if q.others and (wt := w.field("other_metastasis_sites").weight):
-        qbits = _bitset([vocab.site.get(s) for s in q.others if vocab.site.get(s) >= 0], table.others.shape[1])
+        qbits = _bitset(
+            [vocab.site.get(s) for s in q.others if vocab.site.get(s) >= 0], table.others.shape[1]
+        )
         shared = _popcount(table.others & qbits).sum(axis=1, dtype=np.int32)
         dice = 2.0 * shared / np.maximum(1, table.n_others.astype(np.int32) + len(q.others))
         acc += wt * dice.astype(np.float32)

@@ -58,9 +58,9 @@ class RefreshReport:
         return bool(self.added or self.updated or self.removed)
 
 
-def _gather(flat: NDArray[np.int32], offsets: NDArray[np.int64], rows: NDArray[np.int64]) -> tuple[
-    NDArray[np.int32], NDArray[np.int64]
-]:
+def _gather(
+    flat: NDArray[np.int32], offsets: NDArray[np.int64], rows: NDArray[np.int64]
+) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
     """The token segments of ``rows`` (in that order) as a new flat array and offsets."""
     lengths = np.diff(offsets)[rows]
     new_offsets = np.zeros(len(rows) + 1, np.int64)
@@ -129,7 +129,9 @@ class SimilarIndex:
             table = table.with_rows([facts_row(c.case_id, c.facts, vocab) for c in cases])
             new_tokens = [self._token_ids(self.tokenizer.tokens(c.text)) for c in cases]
             lengths = np.array([len(t) for t in new_tokens], np.int64)
-            flat = np.concatenate([flat, np.fromiter((i for t in new_tokens for i in t), np.int32, int(lengths.sum()))])
+            flat = np.concatenate(
+                [flat, np.fromiter((i for t in new_tokens for i in t), np.int32, int(lengths.sum()))]
+            )
             offsets = np.concatenate([offsets, offsets[-1] + np.cumsum(lengths)])
             old_stamps = np.concatenate([old_stamps, np.asarray(stamps, np.float64)])
             self.coded += len(cases)

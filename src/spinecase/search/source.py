@@ -48,7 +48,9 @@ def _epoch(value: datetime | None) -> float:
 def registry_state(session: Session) -> tuple[str, ...]:
     """A fingerprint of the registry's cases that changes whenever a case is added, edited or removed."""
     n, top, total, newest = session.execute(
-        select(func.count(CaseRow.id), func.max(CaseRow.id), func.sum(CaseRow.id), func.max(CaseRow.updated_at))
+        select(
+            func.count(CaseRow.id), func.max(CaseRow.id), func.sum(CaseRow.id), func.max(CaseRow.updated_at)
+        )
     ).one()
     doc_newest = session.scalar(select(func.max(DocumentRow.updated_at)))
     return (str(n), str(top), str(total), str(newest), str(doc_newest))

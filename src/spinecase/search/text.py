@@ -89,7 +89,6 @@ class Tokenizer:
 
     def __init__(self, rules: dict[str, Any] | None = None) -> None:
         import Stemmer  # PyStemmer: part of the `search` extra
-
         from bm25s.stopwords import STOPWORDS_EN
 
         r = rules or text_rules()

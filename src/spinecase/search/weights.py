@@ -73,7 +73,9 @@ class Weights:
         """1 for the same code, the family's similarity for related codes, else 0."""
         if a == b:
             return 1.0
-        return max((g.similarity for g in self.histology_families if a in g.members and b in g.members), default=0.0)
+        return max(
+            (g.similarity for g in self.histology_families if a in g.members and b in g.members), default=0.0
+        )
 
     def histology_family(self, a: str, b: str) -> str | None:
         """The name of the closest family two different codes share."""
@@ -101,7 +103,8 @@ class Weights:
 
 def _groups(raw: list[dict[str, Any]] | None) -> tuple[Group, ...]:
     return tuple(
-        Group(str(g["name"]), float(g["similarity"]), frozenset(str(m) for m in g["members"])) for g in raw or []
+        Group(str(g["name"]), float(g["similarity"]), frozenset(str(m) for m in g["members"]))
+        for g in raw or []
     )
 
 
