@@ -20,12 +20,13 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on import (order = order in --help).
-from . import extract as _extract  # noqa: E402,F401
-from . import score as _score  # noqa: E402,F401
-from . import ingest as _ingest  # noqa: E402,F401
 from . import cases as _cases  # noqa: E402,F401
 from . import db as _db  # noqa: E402,F401
+from . import extract as _extract  # noqa: E402,F401
+from . import ingest as _ingest  # noqa: E402,F401
 from . import pubmed as _pubmed  # noqa: E402,F401
+from . import score as _score  # noqa: E402,F401
+from . import similar as _similar  # noqa: E402,F401
 from . import web as _web  # noqa: E402,F401
 
 
