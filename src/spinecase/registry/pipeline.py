@@ -169,6 +169,12 @@ class _Writer:
         elif item.kind == "skipped":
             s.skipped += 1
         else:
+            # --- review hook (issue 5): the document's literature-table cases, stored as secondary cases
+            from ..review.littable_store import literature_records
+
+            if item.document is not None:
+                item.records = [*item.records, *literature_records(item.document)]
+            # --- end of review hook
             self.pending.append(item)
             if len(self.pending) >= self.options.commit_every or time.monotonic() - self.last_flush > 1.0:
                 self.flush()
@@ -402,8 +408,13 @@ def _results(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # spawn: workers must not inherit this process's open database connections
-        ctx = multiprocessing.get_context("spawn")
+        # fork where there is one: workers start at once with everything imported (spawn costs about
+        # a second per worker). A forked worker must not share this process's database connections,
+        # so the pool is emptied first; with fork, all workers start at the first submit, before the
+        # writer connects again.
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        registry.engine.dispose()
         with ProcessPoolExecutor(
             opts.workers, mp_context=ctx, initializer=worker_init, initargs=(settings.extractor,)
         ) as pool:

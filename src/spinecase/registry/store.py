@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from ..documents.model import Document
@@ -177,6 +177,22 @@ def _table(model: Any) -> Table:
     return table
 
 
+def allocate_ids(conn: Connection, table: Table, n: int) -> list[int]:
+    """``n`` fresh primary keys of ``table``, so many rows go in one multi-row insert.
+
+    (``INSERT … RETURNING`` in parameter order runs row by row on SQLite.) The caller holds the
+    writers' lock, so on SQLite no one else can take the ids between this read and the insert;
+    PostgreSQL hands them out from the table's sequence.
+    """
+    if n <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        seq = f"{table.name}_id_seq"
+        return list(conn.scalars(text(f"SELECT nextval('{seq}') FROM generate_series(1, :n)"), {"n": n}))
+    start = int(conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
+    return list(range(start, start + n))
+
+
 def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool = True) -> list[int]:
     """Insert new documents with their keys, shingles, sources, cases and values.
 
@@ -193,9 +209,10 @@ def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool
         values["metadata"] = values.pop("meta")  # Core inserts use column names
         doc_rows.append(values)
     documents = _table(DocumentRow)
-    ids = list(
-        conn.scalars(documents.insert().returning(documents.c.id, sort_by_parameter_order=True), doc_rows)
-    )
+    ids = allocate_ids(conn, documents, len(doc_rows))
+    for doc_id, row in zip(ids, doc_rows, strict=True):
+        row["id"] = doc_id
+    conn.execute(documents.insert(), doc_rows)
     key_rows, shingle_rows, source_rows, case_rows = [], [], [], []
     case_records = []
     for doc_id, item in zip(ids, items, strict=True):
@@ -229,9 +246,10 @@ def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool
     conn.execute(_table(DocumentSource).insert(), source_rows)
     if case_rows:
         cases = _table(CaseRow)
-        case_ids = list(
-            conn.scalars(cases.insert().returning(cases.c.id, sort_by_parameter_order=True), case_rows)
-        )
+        case_ids = allocate_ids(conn, cases, len(case_rows))
+        for case_id, row in zip(case_ids, case_rows, strict=True):
+            row["id"] = case_id
+        conn.execute(cases.insert(), case_rows)
         value_rows, term_rows = [], []
         for case_id, (record, version) in zip(case_ids, case_records, strict=True):
             for field, (value, evidence) in record_values(record).items():

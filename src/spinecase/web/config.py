@@ -17,6 +17,8 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 ENV_SECRET = "SPINECASE_SECRET_KEY"
 #: Largest upload accepted by the ingest page, all files together (bytes).
@@ -56,6 +58,9 @@ class WebConfig:
     #: session cookies only over HTTPS (set when a TLS proxy is in front)
     secure_cookies: bool = False
     session_days: int = 7
+    #: where the similar-cases index is cached (``None``: the search package's default folder,
+    #: ``False``: memory only)
+    similar_cache: Path | Literal[False] | None = None
 
     @property
     def loopback(self) -> bool:

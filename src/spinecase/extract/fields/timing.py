@@ -153,13 +153,15 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
     # relative time found in such a stretch, in reading order, dates it
     with_level = [k for k in spinal if any(sentences[k].start <= x < sentences[k].end for x in level_starts)]
     anchors = with_level[:3] or spinal[:2]
-    for anchor in anchors:
+    late = False  # found only around a later mention of the lesion (less sure than the first)
+    for n_anchor, anchor in enumerate(anchors):
         for k in range(max(0, anchor - 3), anchor + 1):
             if k in seen:
                 continue
             seen.add(k)
             interval = _relative_interval(pt, sentences[k], first_sentence=k == 0)
             if interval is not None:
+                late = n_anchor > 0
                 break
         if interval is not None:
             break
@@ -211,6 +213,8 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
             ):
                 sync = sync or m.span()
     unknown = draft.values.get("primary_site") == "unknown"
+    if interval is not None and late and sync is not None:
+        interval = None  # "found at the same time as the lung primary" beats a later "eleven months later"
     if interval is not None and interval[0] > 1.5:
         draft.set("interval_months", round(interval[0], 1), [interval[1]])
         draft.set("presentation", "metachronous", [interval[1]])

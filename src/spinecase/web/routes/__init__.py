@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import apidocs, auth, cases, curation, dashboard, ingest, scores
+from . import apidocs, auth, cases, curation, dashboard, ingest, scores, similar
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -13,5 +13,6 @@ ROUTERS: list[APIRouter] = [
     curation.router,
     scores.router,
     ingest.router,
+    similar.router,
     apidocs.router,
 ]
