@@ -60,7 +60,9 @@ def registry(db_url: str) -> Iterator[Registry]:
 
 
 def make_client(registry: Registry, host: str = "127.0.0.1", **config: object) -> TestClient:
-    app = create_app(WebConfig(db=None, host=host, local_user="tester", **config), registry=registry)  # type: ignore[arg-type]
+    app = create_app(
+        WebConfig(db=None, host=host, local_user="tester", similar_cache=False, **config), registry=registry
+    )  # type: ignore[arg-type]
     return TestClient(
         app, base_url=f"http://{host}:8000", raise_server_exceptions=False, follow_redirects=False
     )

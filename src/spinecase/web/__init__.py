@@ -7,7 +7,7 @@ layer (:mod:`spinecase.registry`) — the same one the CLI uses. See ``docs/web.
 Example::
 
     >>> app = create_app(WebConfig(db="sqlite:///:memory:"))
-    >>> sorted(r.path for r in app.routes if getattr(r, "path", "").startswith("/api/cases"))[:2]
+    >>> sorted(app.openapi()["paths"])[:2]
     ['/api/cases', '/api/cases/{case_id}']
 """
 
