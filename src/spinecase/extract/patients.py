@@ -27,7 +27,9 @@ from .segment import Segmented
 _MALE = r"man|male|gentleman|boy|guy|mr\.?|sportsman|veteran|father"
 _FEMALE = r"woman|female|lady|girl|mrs\.?|ms\.?|gravida|primigravida|multigravida|secundigravida|primipara|multipara|mother"
 _NEUTRAL = (
-    r"patient|child|infant|neonate|newborn|adolescent|individual|person|smoker|subject|teenager|toddler|case"
+    r"patient|child|infant|neonate|newborn|adolescent|individual|person|smoker|subject|teenager|toddler|case|student|"
+    r"worker|farmer|teacher|nurse|physician|doctor|driver|engineer|soldier|athlete|retiree|pensioner|labou?rer|"
+    r"carpenter|electrician|mechanic|clerk|officer|accountant|cook|builder|fisherman|housewife|homemaker|tourist|resident"
 )
 _KIN = re.compile(
     r"\b(?:brother|sister|son|daughter|father|mother|wife|husband|sibling|twin|cousin|uncle|aunt|nephew|niece|"

@@ -83,7 +83,9 @@ _INSTRUMENT = re.compile(
     r"screws?|rods?|fixation|fixed|fusion|fused|instrument\w*|stabili[sz]\w*|plates?|cages?|laminectom\w*|"
     r"hemilaminectom\w*|laminotom\w*|decompress\w*|approach|osteotom\w*|implant\w*|construct|graft|radiotherap\w*|"
     r"radiation|irradiat\w*|\bGy\b|fields?|radiosurgery|SBRT|CyberKnife|vertebroplast\w*|kyphoplast\w*|cement\w*|"
-    r"anaesthe\w*|anesthe\w*|injection|block|incision|exposed|exposure|levels?\s+above|levels?\s+below",
+    r"anaesthe\w*|anesthe\w*|injection|block|incision|exposed|exposure|levels?\s+above|levels?\s+below|"
+    r"subluxation|dislocation|listhesis|degenerat\w*|spondylosis|osteophyt\w*|haemangioma|hemangioma|"
+    r"intradural|intraspinal|within\s+the\s+(?:spinal\s+)?canal",
     re.IGNORECASE,
 )
 _EXCLUDE_SENTENCE = re.compile(
@@ -97,6 +99,12 @@ _INFECTION = re.compile(
 )
 _METASTASIS = re.compile(r"metasta", re.IGNORECASE)
 _PRIMARY_SPINE_TUMOUR = frozenset({"chordoma", "plasmacytoma"})
+# benign or primary tumours of the spine and cord that are not in the vocabulary but do occur
+_BENIGN_SPINE = re.compile(
+    r"\b(?:schwannoma|neurofibroma|meningioma|ependymoma|h(?:a)?emangioma|osteoid\s+osteoma|osteoblastoma|"
+    r"giant[\s-]cell\s+tumou?r|aneurysmal\s+bone\s+cyst|eosinophilic\s+granuloma|osteoporo\w*|spondylodiscitis)\b",
+    re.IGNORECASE,
+)
 
 
 def _level(region: str, num: int) -> str | None:
@@ -159,7 +167,9 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
     """Fill ``spinal_levels`` (anatomical order) with evidence."""
     text = pt.text
     histology = draft.values.get("histology")
-    need_metastasis = histology in _PRIMARY_SPINE_TUMOUR
+    need_metastasis = histology in _PRIMARY_SPINE_TUMOUR or (
+        histology is None and any(True for _ in pt.scan(_BENIGN_SPINE))
+    )
     found: dict[str, list[Span]] = {}
 
     def accept(sent_start: int, sent_end: int, s: int, e: int) -> bool:

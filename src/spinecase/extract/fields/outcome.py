@@ -190,6 +190,8 @@ def extract_recurrence(pt: PatientText, draft: Draft) -> None:
     text = pt.text
     positive: list[Span] = []
     negative: list[Span] = []
+    treated = [a for key in ("spinal_surgery", "radiotherapy") for a, _ in draft.evidence.get(key, [])]
+    t0 = min(treated) if treated else None
     for sent, m in pt.scan(_RECURRENCE):
         word = m.group(0).lower()
         if (
@@ -205,8 +207,11 @@ def extract_recurrence(pt: PatientText, draft: Draft) -> None:
         free = _RECURRENCE_FREE.search(text, max(sent.start, m.start() - 20), min(sent.end, m.end() + 10))
         if f & NEGATED or free:
             negative.append(m.span())
-        elif _LOCAL_CUE.search(window) and not (
-            _PRIMARY_RECURRENCE.search(window) and not word.startswith("local")
+        elif (
+            t0 is not None
+            and m.start() > t0  # a recurrence comes after the spinal treatment, not before it
+            and _LOCAL_CUE.search(window)
+            and not (_PRIMARY_RECURRENCE.search(window) and not word.startswith("local"))
         ):
             positive.append(m.span())
     if not positive and not negative:

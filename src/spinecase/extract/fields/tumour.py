@@ -41,10 +41,13 @@ _AFTER_PRIMARY = re.compile(
     rf"^\s*(?:[\w-]+\s+){{0,3}}?(?P<noun>{_CANCER_NOUN})\b",
     re.IGNORECASE,
 )
+_STRONG_NOUN = (
+    r"(?:cancer|carcinoma|adenocarcinoma|tumou?r|gist|neoplasm|neoplasia|malignancy|primary|net|carcinoid|"
+    r"sarcoma|leiomyosarcoma|melanoma|origin)s?"
+)
 _BEFORE_PRIMARY = re.compile(
-    rf"(?:(?:{_CANCER_NOUN}|metasta\w*|disease)\s+(?:\w+\s+){{0,3}}?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
+    rf"(?:(?:{_STRONG_NOUN}|metasta\w*|disease)\s+(?:\w+\s+){{0,3}}?(?:of|in|from|arising\s+(?:in|from)|originating\s+(?:in|from)|"
     rf"derived\s+from|located\s+in|at)|(?:primary|primitive)\s+(?:\w+\s+){{0,2}}?(?:in|of|at|was|located\s+in)|"
-    rf"(?:resection|resected|excision|removal|biopsy|surgery)\s+(?:\w+\s+){{0,2}}?(?:of|on|in)|"
     rf"(?:resection|excision|biopsy)\s+of\s+(?:the\s+)?(?:primary\s+)?(?:tumou?r\s+)?(?:in|of|from))"
     rf"\s+(?:the\s+)?(?:(?:left|right|upper|lower|distal|proximal|bilateral|middle|posterior|anterior|lateral)\s+){{0,2}}$",
     re.IGNORECASE,
@@ -52,6 +55,10 @@ _BEFORE_PRIMARY = re.compile(
 _FROM_PRIMARY = re.compile(
     r"(?:from|arising\s+(?:in|from)|originat\w+\s+(?:in|from)|derived\s+from|of\s+\w+\s+origin|primary\s+(?:in|of))"
     r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_RESECTION_OF = re.compile(
+    r"(?:resection|resected|excision|removal|biopsy|surgery)\s+(?:\w+\s+){0,2}?(?:of|on|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$",
     re.IGNORECASE,
 )
 _AFTER_MET = re.compile(
@@ -104,6 +111,8 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
     before_clause = before_full[cut.end() :] if cut else before_full
     if _FROM_PRIMARY.search(before_full):
         return "primary", 2
+    if _RESECTION_OF.search(before_full):
+        return "primary", 1.5  # "wedge resection of the stomach": the primary's organ, usually
     ma = _AFTER_MET.match(after)
     if ma and not _CANCER_IN_GAP.search(ma.group("gap")):
         return "metastatic", 1
@@ -157,7 +166,7 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
                 and not re.search(r"[.;,]|metasta", text[se:s])
                 or ss >= e
                 and re.match(
-                    r"^\s+(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?(?:\w+\s+){0,2}?$",
+                    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?(?:\w+[\s-]+){0,2}?$",
                     text[e:ss],
                 )
             ):

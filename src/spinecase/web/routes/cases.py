@@ -156,7 +156,21 @@ def load_case(request: Request, case_id: int) -> dict[str, Any]:
         edits = history(s, case_id)
         text = document_text(s, detail.case.document.id)
     spans = {f.field: [(e["start"], e["end"]) for e in f.evidence] for f in detail.fields}
-    return {"detail": detail, "history": edits, "text": text, "marked": highlight(text, spans)}
+    heading = detail.case.document.title or first_line(text) or detail.case.document.key
+    return {"detail": detail, "history": edits, "text": text, "marked": highlight(text, spans), "heading": heading}
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    """The first line of a text with words in it: the title of a plain-text report, usually.
+
+    >>> first_line("\\n  \\nLumbar metastasis of a renal carcinoma\\nA 58-year-old man")
+    'Lumbar metastasis of a renal carcinoma'
+    """
+    for line in text.splitlines():
+        words = " ".join(line.split())
+        if any(ch.isalpha() for ch in words):
+            return words if len(words) <= limit else words[: limit - 1] + "…"
+    return ""
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
