@@ -21,6 +21,7 @@ MODULES = [
     "spinecase.web.schemas",
     "spinecase.web.security",
     "spinecase.web.routes.auth",
+    "spinecase.web.routes.cases",
 ]
 
 

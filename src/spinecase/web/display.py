@@ -4,6 +4,9 @@ Example::
 
     >>> show_value([{"modality": "srs", "total_dose_gy": 24.0, "fractions": 3}])
     'SRS 24 Gy / 3 fx'
+    >>> from spinecase.records import RadiotherapyCourse
+    >>> show_value([RadiotherapyCourse(modality="cebrt", total_dose_gy=30, fractions=10)])
+    'CEBRT 30 Gy / 10 fx'
     >>> show_value(["T12", "L1"]), show_value(None), show_value(False)
     ('T12, L1', '—', 'no')
     >>> edit_text(["T12", "L1"]), edit_text(61.0)
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
+
+from pydantic import BaseModel
 
 LABELS: dict[str, str] = {
     "age": "Age (years)",
@@ -73,6 +78,8 @@ def _course(c: dict[str, Any]) -> str:
 
 def show_value(value: Any) -> str:
     """A stored value in words: lists joined, booleans yes/no, radiotherapy as ``SRS 24 Gy / 3 fx``."""
+    if isinstance(value, BaseModel):  # a RadiotherapyCourse of a record
+        value = value.model_dump()
     if value is None or value == [] or value == "":
         return "—"
     if isinstance(value, bool):
