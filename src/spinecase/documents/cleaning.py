@@ -54,6 +54,15 @@ _SAME_LENGTH = str.maketrans(
 _LINE = re.compile(r"[^\n]*(?:\n|$)")
 _HEADING_MAX_WORDS = 9
 _HEADING_LOOKS = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+|[IVX]+\.\s+)?[A-Z][A-Za-z0-9' ,&/()\-–]*$")
+# Page furniture of PDF text: running heads and feet ("Spine Oncol Case Rep 2019; 7(2): 41–47",
+# "42   Spine Oncol…"), lone page numbers, "Page 3 of 7". Such a line is dropped from the cleaned text
+# (the offset map keeps the rest in place) so that the sentence it interrupts reads whole again.
+_FURNITURE = re.compile(
+    r"^(?:\d{1,4}|page\s+\d+(?:\s+of\s+\d+)?|\d{1,4}\s+of\s+\d{1,4})$"
+    r"|^.{0,80}\b(?:19|20)\d{2}\s*[;,]\s*\d{1,4}\s*(?:\(\s*\d{1,4}\s*\))?(?:\s*[:,]\s*[\w–-]+)?\s*(?:\s{2,}.{0,40})?$"
+    r"|^.{0,80}\s{3,}\d{1,4}$|^\d{1,4}\s{3,}.{0,80}$",
+    re.IGNORECASE,
+)
 _SMALL_WORDS = frozenset(
     {"a", "an", "and", "of", "the", "in", "on", "with", "for", "to", "or", "at", "by", "&"}
 )
@@ -117,6 +126,8 @@ def clean_text(original: str) -> CleanText:
                 pending_blank = True
             continue
         content = text[s:e]
+        if len(content) < 120 and _FURNITURE.match(content):
+            continue  # a running head or page number inside the flow of text
         heading = _is_heading(content) and (prev_last in ".:;?!" or prev_kind != "text" or pending_blank)
         first = content[0]
         if prev_hyphen_cut is not None:
