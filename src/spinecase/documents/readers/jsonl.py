@@ -66,6 +66,7 @@ def parse_line(raw: bytes, source: str, lineno: int) -> Document | ReadError | N
 def read(source: Source, options: ReadOptions) -> Iterator[Document | ReadError]:
     """Stream the records of one JSON Lines file; lines longer than ``max_bytes`` are refused."""
     lineno = 0
+    produced = False
     try:
         with source.open() as fh:
             while True:
@@ -74,13 +75,17 @@ def read(source: Source, options: ReadOptions) -> Iterator[Document | ReadError]
                     break
                 lineno += 1
                 if len(raw) > options.max_bytes and not raw.endswith(b"\n"):
+                    produced = True
                     yield ReadError(source.name, size_limit_message(options.max_bytes, "line"), line=lineno)
                     while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
                         raw = fh.readline(options.max_bytes + 1)
                     continue
                 item = parse_line(raw, source.name, lineno)
                 if item is not None:
+                    produced = True
                     yield item
+        if not produced:
+            yield ReadError(source.name, "empty file: no JSON Lines records")
     except GZIP_ERRORS as exc:
         yield gzip_error(source, exc)
     except OSError as exc:
