@@ -5,10 +5,17 @@ Values are validated by the record model (and the project's code lists) before a
 
 Example::
 
+    >>> from spinecase.documents import Document
+    >>> from spinecase.records import CaseRecord
     >>> from spinecase.registry import open_registry
+    >>> from spinecase.registry.store import incoming, store_document
     >>> reg = open_registry("sqlite:///:memory:")
+    >>> doc = Document(id="r1", text="A 61-year-old man with T12 pain.", source="r1.txt", format="text")
     >>> with reg.write() as s:
-    ...     set_value(s, 1, "age", "62", curator="ana")  # doctest: +SKIP
+    ...     _ = store_document(s, incoming(doc, [CaseRecord(document="r1", case=1, age=61)], "v1"))
+    ...     edit = set_value(s, "r1#1", "age", "62", curator="ana", reason="age at the spinal diagnosis")
+    >>> edit.old_value, edit.new_value, edit.curator
+    (61, 62, 'ana')
 """
 
 from __future__ import annotations
