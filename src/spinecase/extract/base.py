@@ -51,6 +51,8 @@ class Draft:
     evidence: dict[str, list[Span]] = field(default_factory=dict)
     clinical: dict[str, Any] = field(default_factory=dict)
     clinical_evidence: dict[str, list[Span]] = field(default_factory=dict)
+    #: what one stage leaves for a later one (e.g. which bone mentions were only "bone lesion")
+    scratch: dict[str, Any] = field(default_factory=dict)
 
     def set(self, key: str, value: Any, spans: list[Span]) -> None:
         self.values[key] = value

@@ -30,7 +30,7 @@ from .fields.levels import extract_levels
 from .fields.outcome import extract_follow_up, extract_neuro, extract_recurrence
 from .fields.timing import extract_timing
 from .fields.treatment import extract_radiotherapy, extract_surgery, extract_systemic
-from .fields.tumour import extract_tumour
+from .fields.tumour import drop_generic_bone, extract_tumour
 from .patients import find_patients
 from .segment import segment
 
@@ -75,6 +75,13 @@ def register(
 register("demographics", extract_demographics, produces=("age", "sex"))
 register("tumour", extract_tumour, produces=("histology", "primary_site", "other_metastasis_sites"))
 register("levels", extract_levels, needs=("histology",), produces=("spinal_levels",), spinal=True)
+register(
+    "generic_bone",
+    drop_generic_bone,
+    needs=("spinal_levels", "other_metastasis_sites"),
+    produces=("other_metastasis_sites",),
+    spinal=True,
+)
 register("surgery", extract_surgery, produces=("spinal_surgery",), spinal=True)
 register("radiotherapy", extract_radiotherapy, produces=("radiotherapy",), spinal=True)
 register("systemic", extract_systemic, produces=("systemic_agents",))

@@ -3,8 +3,8 @@
 Counts of surgery by type, radiotherapy by modality, systemic agents, local recurrence and vital status
 over the hits, and the Kaplan–Meier median overall survival (Kaplan & Meier, JASA 1958) from follow-up
 after treatment of the spinal metastasis, death being the event and a living patient censored at last
-follow-up. The median is the first time the product-limit estimate falls to 0.5 or below (the
-convention of lifelines and R's ``survival``); with fewer than ``min_follow_up`` patients reporting
+follow-up. The median is the first time the product-limit estimate falls to 0.5 or below (Collett,
+"Modelling survival data in medical research"); with fewer than ``min_follow_up`` patients reporting
 follow-up, no death, or a curve that never reaches 0.5, the aggregate says so instead of guessing.
 
 Example::
@@ -13,12 +13,13 @@ Example::
     >>> cases = [CaseRecord(document="a", case=1, spinal_surgery=["decompression", "fixation"],
     ...                     follow_up_months=12, vital_status="dead"),
     ...          CaseRecord(document="b", case=1, radiotherapy=[RadiotherapyCourse(modality="srs")],
-    ...                     follow_up_months=30, vital_status="alive")]
+    ...                     follow_up_months=30, vital_status="alive"),
+    ...          CaseRecord(document="c", case=1, follow_up_months=20, vital_status="dead")]
     >>> a = aggregate(cases, min_follow_up=2)
     >>> a.n_surgery, a.surgery, a.radiotherapy
     (1, {'decompression': 1, 'fixation': 1}, {'srs': 1})
-    >>> a.survival.median_months, a.survival.reason
-    (12.0, None)
+    >>> a.survival.median_months, a.survival.reason  # S = 2/3 after 12 months, 1/3 after 20
+    (20.0, None)
 """
 
 from __future__ import annotations

@@ -37,11 +37,13 @@ from .explain import explain
 from .features import QueryFeatures, structured_scores
 from .index import Progress, RefreshReport, SimilarIndex
 from .rank import Fused, fuse, ranking, single
-from .source import load_cases
+from .source import load_cases, registry_cases
 from .store import cache_key, cache_root, load_index, save_index
 from .weights import Weights, load_weights
 
 Mode = Literal["fused", "structured", "bm25"]
+#: By default every search checks the registry fingerprint (a web app may pass ``max_age=1``).
+FRESHNESS_SECONDS = 0.0
 _LEVEL_TOKEN = re.compile(r"(?:c|t|l|s)\d{1,2}|co")
 MODES: tuple[str, ...] = ("fused", "structured", "bm25")
 
@@ -160,7 +162,10 @@ def _where(session: Session, cache_dir: Path | str | None | Literal[False]) -> t
 
 
 def _index_for(
-    session: Session, cache_dir: Path | str | None | Literal[False], progress: Progress | None
+    session: Session,
+    cache_dir: Path | str | None | Literal[False],
+    progress: Progress | None,
+    max_age: float = 0.0,
 ) -> tuple[SimilarIndex, RefreshReport]:
     where, folder, label = _where(session, cache_dir)
     with _GUARD:
@@ -170,7 +175,7 @@ def _index_for(
         if index is None:
             index = (load_index(folder) if folder is not None else None) or SimilarIndex()
             _INDEXES[where] = index
-        report = index.refresh(session, progress)
+        report = index.refresh(session, progress, max_age=max_age)
         if report.changed and folder is not None:
             save_index(index, folder, label)
         return index, report
@@ -290,12 +295,14 @@ def search_similar(
     refresh: bool = True,
     min_follow_up: int = MIN_FOLLOW_UP,
     progress: Progress | None = None,
+    max_age: float = FRESHNESS_SECONDS,
 ) -> SimilarResult:
     """The ``top`` published cases most like the query (``text`` or registry ``case``), best first.
 
     ``mode`` picks the ranking: ``fused`` (default), ``structured`` or ``bm25`` alone. The query case
     itself is never among its hits. ``refresh=False`` skips bringing the index up to date (it is built
-    if the process has none). Raises :class:`~spinecase.registry.RegistryError` for a bad query.
+    if the process has none); ``max_age`` seconds spares even the registry fingerprint query when this
+    process checked it that recently (0: check on every search). Raises :class:`~spinecase.registry.RegistryError` for a bad query.
     """
     if (text is None) == (case is None):
         raise RegistryError("give either a query text or a case, not both or neither")
@@ -308,7 +315,9 @@ def search_similar(
             registry_or_session, text, case, top, mode, weights, cache_dir, refresh, min_follow_up, progress
         )
     with registry_or_session.session() as session:
-        return _search(session, text, case, top, mode, weights, cache_dir, refresh, min_follow_up, progress)
+        return _search(
+            session, text, case, top, mode, weights, cache_dir, refresh, min_follow_up, progress, max_age
+        )
 
 
 def _search(
@@ -322,12 +331,13 @@ def _search(
     refresh: bool,
     min_follow_up: int,
     progress: Progress | None,
+    max_age: float = 0.0,
 ) -> SimilarResult:
     started = time.perf_counter()
     w = weights or load_weights()
     query = query_from_case(session, case) if case is not None else query_from_text(text or "")
     if refresh:
-        index, report = _index_for(session, cache_dir, progress)
+        index, report = _index_for(session, cache_dir, progress, max_age)
     else:
         where, _, _ = _where(session, cache_dir)
         found = _INDEXES.get(where)
@@ -361,16 +371,16 @@ def _search(
     s_pos = {int(r): int(k) for r, k in zip(s_rank[0], s_rank[1], strict=True)}
     b_pos = {int(r): int(k) for r, k in zip(b_rank[0], b_rank[1], strict=True)}
     hits: list[SimilarHit] = []
-    for n, (row, score) in enumerate(zip(fused.rows.tolist(), fused.scores.tolist(), strict=True), start=1):
+    stored = registry_cases(session, [int(index.case_ids[r]) for r in fused.rows.tolist()])
+    for row, score in zip(fused.rows.tolist(), fused.scores.tolist(), strict=True):
         case_id = int(index.case_ids[row])
-        try:
-            found_case = get_case(session, case_id)
-        except RegistryError:  # deleted since the index was refreshed
+        found_case = stored.get(case_id)
+        if found_case is None:  # deleted since the index was refreshed
             continue
         words = _matched_words(index, row, pairs)
         hits.append(
             SimilarHit(
-                rank=n,
+                rank=len(hits) + 1,
                 case_id=case_id,
                 score=float(score),
                 structured_score=float(s_scores[row]),

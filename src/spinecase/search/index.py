@@ -88,6 +88,7 @@ class SimilarIndex:
         self.tokenizer_version = TOKENIZER_VERSION
         #: cases coded since this object was made (tests use it to prove a refresh was incremental)
         self.coded = 0
+        self.checked_at = 0.0
 
     def __len__(self) -> int:
         return len(self.table)
@@ -158,10 +159,19 @@ class SimilarIndex:
         retriever.index(Tokenized(ids=docs, vocab=dict(self.token_ids)), show_progress=False)
         self.bm25 = retriever
 
-    def refresh(self, session: Session, progress: Progress | None = None, page: int = 500) -> RefreshReport:
-        """Bring the index up to date with the registry (see the module documentation)."""
+    def refresh(
+        self, session: Session, progress: Progress | None = None, page: int = 2000, max_age: float = 0.0
+    ) -> RefreshReport:
+        """Bring the index up to date with the registry (see the module documentation).
+
+        ``max_age`` seconds: skip even the fingerprint query when the last check is younger than that
+        (a web app answering many searches a second checks once per ``max_age``, not per search).
+        """
         started = time.perf_counter()
+        if max_age > 0 and self.state is not None and time.monotonic() - self.checked_at < max_age:
+            return RefreshReport(total=len(self), seconds=0.0, checked_only=True)
         state = registry_state(session)
+        self.checked_at = time.monotonic()
         if state == self.state:
             return RefreshReport(total=len(self), seconds=time.perf_counter() - started, checked_only=True)
         ids, stamps = case_stamps(session)

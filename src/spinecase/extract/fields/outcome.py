@@ -54,7 +54,9 @@ _INTACT = re.compile(
     r"\b(?:neurological|neurologic|physical)\s+(?:examination|exam|assessment)\s+(?:disclosed|showed|revealed|found|demonstrated)\s+no\s+"
     r"(?:focal\s+|neurological\s+|motor\s+or\s+sensory\s+)?(?:deficits?|abnormalit\w+|weakness)\b|"
     r"\bno\s+(?:focal\s+)?(?:neurological|neurologic|motor\s+or\s+sensory|sensorimotor)\s+(?:deficits?|abnormalit\w+|signs?|symptoms?)\b|"
-    r"\bneurologically\s+(?:intact|normal)\b|\bpower,\s+sensation\s+and\s+reflexes\s+were\s+normal\b",
+    r"\bneurologically\s+(?:intact|normal)\b|\bpower,\s+sensation\s+and\s+reflexes\s+were\s+normal\b|"
+    r"\b(?:examination|exam)\s+(?:showed|revealed|disclosed|demonstrated|found)\s+(?:intact|normal|full|preserved)\s+"
+    r"(?:power|strength|sensation|motor|neurolog\w*)",
     re.IGNORECASE,
 )
 _TRAUMA = re.compile(
@@ -266,7 +268,7 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
         if pt.flags(sent, m.start(), m.end()) & (NEGATED | HYPOTHETICAL | FAMILY):
             continue
         if re.search(
-            r"risk|rate|cause\s+of\s+death|mortality",
+            r"\b(?:risk|rates?|cause\s+of\s+death|mortality)\b",
             text[max(sent.start, m.start() - 20) : m.end() + 10],
             re.IGNORECASE,
         ):

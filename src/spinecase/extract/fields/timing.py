@@ -107,7 +107,7 @@ _ONSET = re.compile(
 )
 _SYMPTOM = re.compile(r"history|duration|pain|complain|symptom|onset|weakness|numbness", re.IGNORECASE)
 _FOLLOW = re.compile(
-    r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|recurren|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+",
+    r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|(?:no|without)\s+(?:local\s+)?recurrence|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+",
     re.IGNORECASE,
 )
 _DISCOVERY = re.compile(

@@ -47,7 +47,9 @@ _NOT_PROCEDURE_BEFORE = re.compile(
 _BIOPSY = re.compile(r"biops", re.IGNORECASE)
 _DISEASE_WORD = re.compile(r"metasta|tumou?r|lesion|mass|infiltrat|compression|destruct|lytic", re.IGNORECASE)
 
-_DOSE = re.compile(r"(?<![\w.])(?P<dose>\d+(?:[.,]\d+)?)\s*(?P<unit>c?Gy|gray|centigray)\b", re.IGNORECASE)
+_DOSE = re.compile(
+    r"(?<![\w.])(?P<dose>\d+(?:[.,]\d+)?)\s*(?P<unit>c?Gy|gray|centigray)\b(?:\s*\(?(?:RBE|GyE|Gy\s*\(RBE\)|Eq)\)?)?", re.IGNORECASE
+)
 _FX_AFTER = re.compile(
     rf"^[^.;]{{0,40}}?(?:(?:in|into|over|divided(?:\s+(?:into|in))?|/|,|with|delivered\s+in|given\s+in|x|×)\s*(?:a\s+)?"
     rf"(?P<fx>{NUMBER}|single|one)\s*(?:daily\s+)?(?:fractions?|fx|sessions?|treatments?|times)\b"

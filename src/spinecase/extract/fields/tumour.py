@@ -63,7 +63,7 @@ _RESECTION_OF = re.compile(
 )
 _AFTER_MET = re.compile(
     r"^(?P<gap>[^.;:()]{0,45}?)(?:metasta\w*|mets\b|deposits?|carcinomatosis|dissemination|implants?|seeding|secondar(?:y|ies)|"
-    r"spread|recurrence|relapse)",
+    r"spread|recurrence|relapse|involvement)",
     re.IGNORECASE,
 )
 _BEFORE_MET = re.compile(
@@ -130,6 +130,17 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
     if _BEFORE_PRIMARY.search(before_full):
         return "primary", 2
     return "none", 0
+
+
+def drop_generic_bone(pt: PatientText, draft: Draft) -> None:
+    """Once levels are known: "bone lesion"/"bone metastases" with spinal disease meant the spine."""
+    if draft.values.get("spinal_levels") and draft.scratch.get("generic_bone_only"):
+        sites = draft.values.get("other_metastasis_sites", [])
+        if "bone" in sites:
+            sites.remove("bone")
+            if not sites:
+                del draft.values["other_metastasis_sites"]
+                draft.evidence.pop("other_metastasis_sites", None)
 
 
 def _family(code: str) -> set[str]:
@@ -250,6 +261,8 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         for code, spans in lesions.items():
             if code not in _STRICT_SITES:
                 met_sites.setdefault(code, spans)
+    bone = met_sites.get("bone", [])
+    draft.scratch["generic_bone_only"] = bool(bone) and all(_GENERIC_BONE.match(text[a:b]) for a, b in bone)
     for code, spans in met_sites.items():
         if code in excluded:
             continue

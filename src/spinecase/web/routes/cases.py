@@ -157,7 +157,13 @@ def load_case(request: Request, case_id: int) -> dict[str, Any]:
         text = document_text(s, detail.case.document.id)
     spans = {f.field: [(e["start"], e["end"]) for e in f.evidence] for f in detail.fields}
     heading = detail.case.document.title or first_line(text) or detail.case.document.key
-    return {"detail": detail, "history": edits, "text": text, "marked": highlight(text, spans), "heading": heading}
+    return {
+        "detail": detail,
+        "history": edits,
+        "text": text,
+        "marked": highlight(text, spans),
+        "heading": heading,
+    }
 
 
 def first_line(text: str, limit: int = 200) -> str:
