@@ -78,6 +78,7 @@ class ClinicalDetails(BaseModel):
     ecog: int | None = None
     escc_grade: str | None = None  # 0, 1a, 1b, 1c, 2, 3
     pain_type: str | None = None  # mechanical, occasional_nonmechanical, pain_free
+    bone_lesion: str | None = None  # lytic, blastic, mixed (the spinal lesion's appearance, for SINS)
     evidence: dict[str, list[Span]] = Field(default_factory=dict)
 
 

@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on import (order = order in --help).
+from . import case_scores as _case_scores  # noqa: E402,F401
 from . import cases as _cases  # noqa: E402,F401
 from . import db as _db  # noqa: E402,F401
 from . import extract as _extract  # noqa: E402,F401

@@ -195,6 +195,7 @@ def _sins(record: CaseRecord) -> list[ScoreInputs]:
         else:
             b.set("level", level)
         b.set("pain", record.clinical.pain_type)
+        b.set("bone_lesion", record.clinical.bone_lesion)
         if len(_levels(record)) > 1:
             b.note(f"SINS is scored per lesion: this result is level {level}.")
         out.append(b.out)

@@ -44,6 +44,12 @@ _ESCC = re.compile(
     r"\b(?:Bilsky|ESCC|epidural\s+spinal\s+cord\s+compression)(?:\s+(?:grade|score|scale))?\s*(?:was\s+|of\s+|:\s*)?(?P<v>0|1a|1b|1c|2|3)\b",
     re.IGNORECASE,
 )
+_LYTIC = re.compile(r"\b(?:osteo)?lytic\b|\bosteolysis\b", re.IGNORECASE)
+_BLASTIC = re.compile(r"\b(?:osteo)?blastic\b|\bsclerotic\b|\bosteosclero\w*", re.IGNORECASE)
+_MIXED = re.compile(
+    r"\bmixed\s+(?:lytic|osteolytic|blastic|osteoblastic|sclerotic)|\blytic[\s-]+(?:and[\s-]+)?(?:blastic|sclerotic)\b",
+    re.IGNORECASE,
+)
 _MECHANICAL = re.compile(
     r"\bmechanical\s+(?:back\s+|neck\s+)?pain\b|\bpain\s+(?:on|with)\s+(?:movement|loading|standing|sitting|weight[\s-]bearing)|\bmovement[\s-]related\s+pain",
     re.IGNORECASE,
@@ -52,6 +58,25 @@ _PAIN = re.compile(
     r"\b(?:back|neck|spinal|lumbar|thoracic|buttock|radicular|radiating)\s+pain\b|\bpain\s+in\s+(?:the\s+|his\s+|her\s+)?(?:lower\s+)?back\b",
     re.IGNORECASE,
 )
+
+
+def _bone_lesion(pt: PatientText, draft: Draft) -> None:
+    """Lytic, blastic or mixed, from the sentences that name a metastatic level (SINS item)."""
+    level_starts = [a for a, _ in draft.evidence.get("spinal_levels", [])]
+    kinds: dict[str, list[tuple[int, int]]] = {}
+    for sent in pt.sentences():
+        if not any(sent.start <= x < sent.end for x in level_starts):
+            continue
+        for kind, pattern in (("mixed", _MIXED), ("lytic", _LYTIC), ("blastic", _BLASTIC)):
+            for m in pattern.finditer(pt.text, sent.start, sent.end):
+                if not pt.flags(sent, m.start(), m.end()) & NEGATED:
+                    kinds.setdefault(kind, []).append(m.span())
+    if "mixed" in kinds or ("lytic" in kinds and "blastic" in kinds):
+        spans = kinds.get("mixed") or kinds["lytic"][:1] + kinds["blastic"][:1]
+        draft.set_clinical("bone_lesion", "mixed", spans)
+    elif kinds:
+        kind = next(iter(kinds))
+        draft.set_clinical("bone_lesion", kind, kinds[kind][:2])
 
 
 def extract_clinical(pt: PatientText, draft: Draft) -> None:
@@ -86,6 +111,7 @@ def extract_clinical(pt: PatientText, draft: Draft) -> None:
         break
     if not draft.values.get("spinal_levels"):
         return
+    _bone_lesion(pt, draft)
     for sent, m in pt.scan(_MECHANICAL):
         if not pt.flags(sent, m.start(), m.end()) & NEGATED:
             draft.set_clinical("pain_type", "mechanical", [m.span()])
