@@ -34,7 +34,7 @@ _REGION = {"c": "C", "t": "T", "th": "T", "d": "T", "l": "L", "s": "S"}
 
 _TOKEN = r"(?:C|T|Th|D|L|S)\s?-?\s?\d{1,2}"
 _LEVEL = re.compile(
-    rf"(?<![\w/.])(?P<a>{_TOKEN})(?![\d])(?:(?P<sep>\s*(?:[-–—~]|to|through|thru|until)\s*)(?P<b>{_TOKEN}|\d{{1,2}})(?![\d]))?"
+    rf"(?<![\w/.-])(?P<a>{_TOKEN})(?![\d])(?:(?P<sep>\s*(?:[-–—~]|to|through|thru|until)\s*)(?P<b>{_TOKEN}|\d{{1,2}})(?![\d]))?"
     rf"(?P<chain>(?:\s*-\s*\d{{1,2}}(?![\d]))*)",
 )
 _PARSE = re.compile(r"(?P<r>Th|[CTDLS])\s?-?\s?(?P<n>\d{1,2})", re.IGNORECASE)
@@ -50,7 +50,11 @@ _ORDINAL_BARE = re.compile(
 _REGION_WORD = re.compile(r"\b(?:cervical|thoracic|thoracal|dorsal|lumbar|lumbal|sacral)\b", re.IGNORECASE)
 _TNM = re.compile(r"\b(?:[pcy]?T[0-4xX][a-d]?|N[0-3xX][a-c]?|M[01xX][a-c]?|G[1-4xX]|V[0-2]|R[0-2]|Pn[01])\b")
 _SACRUM = re.compile(
-    r"\b(?:sacrum|sacral(?!\s+(?:nerve|root|plexus|canal|dimple|slope|laminectomy|fixation|screws?))|os\s+sacrum)\b",
+    r"(?<![\w-])(?:sacrum|sacral(?!\s+(?:nerve|root|plexus|canal|dimple|slope|laminectomy|fixation|screws?))|os\s+sacrum)\b",
+    re.IGNORECASE,
+)
+_BESIDE = re.compile(
+    r"\b(?:between|anterior\s+to|in\s+front\s+of|adjacent\s+to|near|close\s+to|abutting|posterior\s+to|presacral)\s+(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 _COCCYX = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
@@ -61,7 +65,7 @@ _MRI_AFTER = re.compile(
     re.IGNORECASE,
 )
 _NOT_LEVEL_AFTER = re.compile(
-    r"^\s*(?:[NM]\d|[a-c]\b|[Nn][0-3xX]|nerve|roots?|radicul\w*|dermatom\w*|myotom\w*|distribution|sensory\s+level|"
+    r"^\s*(?:[NM]\d|[a-c]\b|[a-c]?\s?[NM][0-3xX]|[Nn][0-3xX]|nerve|roots?|radicul\w*|dermatom\w*|myotom\w*|distribution|sensory\s+level|"
     r"levels?\s+of|level\s+(?:was|were)|hormone|toxicosis|complement|receptor|segment\s+of\s+the\s+liver|"
     r"/?\s*-?\s*\d?\s*(?:intervertebral\s+)?(?:disc|disk|foramen|foramina|facet)|(?:disc|disk)|"
     r"(?:\w+\s+){0,2}(?:herniat|protru|bulg|spondylolisthesis))",
@@ -71,14 +75,34 @@ _NOT_LEVEL_BEFORE = re.compile(
     r"\b(?:free|total|serum|complement|stage|grade|day|days|cycle|week)\s*$", re.IGNORECASE
 )
 _TUMOUR = re.compile(
-    r"metasta\w*|tumou?r\w*|mass(?:es)?|lesions?|lytic|osteolys\w*|osteolytic|blastic|sclerotic|destruct\w*|infiltrat\w*|"
+    r"metasta\w*|tumou?r\w*|(?<!lateral\s)mass(?:es)?|lesions?|lytic|osteolys\w*|osteolytic|blastic|sclerotic|destruct\w*|infiltrat\w*|"
     r"involv\w*|deposits?|neoplas\w*|malignan\w*|uptake|hypermetabolic|avid|invasion|invad\w*|collapse|pathologic\w*|"
     r"replace\w*|abnormal\s+signal|gist|carcinoma|myeloma|plasmacytoma|lymphoma|sarcoma|\bnet\b|carcinoid|expansile|"
     r"soft[\s-]tissue\s+component|epidural\s+(?:extension|mass|component|tumou?r)|cord\s+compression|compressi\w+\s+of\s+the\s+(?:spinal\s+)?cord|"
-    r"disease|cancer|spread|foci|focus|erosion|enhancing|corpectom\w*|vertebrectom\w*|spondylectom\w*|en[\s-]bloc|"
-    r"signal\s+(?:change|abnormalit\w*|intensity)|change\s+in\s+(?:the\s+)?signal",
+    r"disease|cancer|spread|foci|focus|erosion|enhancing",
     re.IGNORECASE,
 )
+# With a known cancer, a resected vertebra or a changed marrow signal is where the tumour is; in a
+# patient without one (cervical myelopathy, a fracture) it is not.
+_TUMOUR_IF_MALIGNANT = re.compile(
+    r"corpectom\w*|vertebrectom\w*|spondylectom\w*|en[\s-]bloc|signal\s+(?:change|abnormalit\w*|intensity)|"
+    r"change\s+in\s+(?:the\s+)?signal",
+    re.IGNORECASE,
+)
+_MALIGNANCY = re.compile(
+    r"metasta|carcinom|cancer|sarcom|malignan|myelom|lymphom|neoplas|melanom|GIST|plasmacytom|leukaem|leukem|"
+    r"blastom|seminom|carcinoid|neuroendocrine|germ\s+cell|mesotheliom|thymom|paragangliom|pheochromocytom|chordom",
+    re.IGNORECASE,
+)
+_MRI_SENTENCE = re.compile(
+    r"weigh\w*|signal|intens\w*|\bSTIR\b|FLAIR|sequence|\bMRI?\b|magnetic\s+resonance|gadolinium|contrast", re.IGNORECASE
+)
+_VERTEBRA_AFTER = re.compile(r"\s*(?:[-–]\s*[A-Z]?\d+\s*)?(?:vertebra\w*|level|body|bodies|spine|spinous|pedicle|lamina)", re.IGNORECASE)
+_STAGE_AFTER = re.compile(
+    r"(?:\s+(?!metasta|lesion|deposit|involvement|vertebra)\w+){0,3}?\s+(?:tumou?r|carcinoma|cancer|stage|adenocarcinoma|disease)\b",
+    re.IGNORECASE,
+)
+_DISC_LEVEL = re.compile(r"(?P<r>[CTL])\s?(?P<a>\d{1,2})\s*[-/]\s*(?P<b>\d{1,2})\s+(?:level|disc|disk|space|interspace|segment|foramen|foramina)", re.IGNORECASE)
 _INSTRUMENT = re.compile(
     r"screws?|rods?|fixation|fixed|fusion|fused|instrument\w*|stabili[sz]\w*|plates?|cages?|laminectom\w*|"
     r"hemilaminectom\w*|laminotom\w*|decompress\w*|approach|osteotom\w*|implant\w*|construct|graft|radiotherap\w*|"
@@ -90,7 +114,8 @@ _INSTRUMENT = re.compile(
 )
 _EXCLUDE_SENTENCE = re.compile(
     r"intradural|intramedullary|leptomening\w*|drop\s+metasta\w*|subarachnoid|meningeal|spinal\s+cord\s+metasta\w*|"
-    r"conus\s+medullaris\s+metasta\w*|cauda\s+equina\s+(?:nodules?|metasta\w*)",
+    r"conus\s+medullaris\s+metasta\w*|cauda\s+equina\s+(?:nodules?|metasta\w*)|(?:in|within|of)\s+the\s+spinal\s+cord|"
+    r"cord\s+(?:lesion|signal|oedema|edema)|syrinx|syringomyelia|myelitis|demyelinat\w*|dural\s+sac",
     re.IGNORECASE,
 )
 _INFECTION = re.compile(
@@ -102,7 +127,8 @@ _PRIMARY_SPINE_TUMOUR = frozenset({"chordoma", "plasmacytoma"})
 # benign or primary tumours of the spine and cord that are not in the vocabulary but do occur
 _BENIGN_SPINE = re.compile(
     r"\b(?:schwannoma|neurofibroma|meningioma|ependymoma|h(?:a)?emangioma|osteoid\s+osteoma|osteoblastoma|"
-    r"giant[\s-]cell\s+tumou?r|aneurysmal\s+bone\s+cyst|eosinophilic\s+granuloma|osteoporo\w*|spondylodiscitis)\b",
+    r"giant[\s-]cell\s+tumou?r|aneurysmal\s+bone\s+cyst|eosinophilic\s+granuloma|osteoporo\w*|spondylodiscitis|"
+    r"dumbbell|abscess|tubercul\w*|osteomyelitis|brucell\w*|syphili\w*|treponema)\b",
     re.IGNORECASE,
 )
 
@@ -167,6 +193,9 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
     """Fill ``spinal_levels`` (anatomical order) with evidence."""
     text = pt.text
     histology = draft.values.get("histology")
+    malignant = histology is not None or any(_MALIGNANCY.search(text, s.start, s.end) for s in pt.sentences())
+    if not malignant:
+        return  # no cancer named anywhere for this patient: no level can be metastatic
     need_metastasis = histology in _PRIMARY_SPINE_TUMOUR or (
         histology is None and any(True for _ in pt.scan(_BENIGN_SPINE))
     )
@@ -181,6 +210,10 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
         if need_metastasis and not _METASTASIS.search(text, cs, ce):
             return False
         dt = _cue_distance(_TUMOUR, text, cs, ce, s, e)
+        if malignant:
+            dm = _cue_distance(_TUMOUR_IF_MALIGNANT, text, cs, ce, s, e)
+            if dm is not None and (dt is None or dm < dt):
+                dt = dm
         if dt is None:
             return False
         di = _cue_distance(_INSTRUMENT, text, cs, ce, s, e)
@@ -200,6 +233,15 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
             continue
         if a_tok.startswith(("T1", "T2")) and re.search(r"T[12]\s*(?:and|/|,)\s*$", before):
             continue
+        bare_t = re.fullmatch(r"T[1-4]", a_tok.replace(" ", "")) is not None and m.group("b") is None
+        if bare_t and not _VERTEBRA_AFTER.match(after):
+            if a_tok.replace(" ", "") in ("T1", "T2") and _MRI_SENTENCE.search(text, sent.start, sent.end):
+                continue  # "hypointense on T1 and hyperintense on T2": MRI sequences
+            if _STAGE_AFTER.match(after):
+                continue  # "a T1 right renal cell carcinoma": a tumour stage
+        dm = _DISC_LEVEL.match(text, s, min(sent.end, s + 30))
+        if dm and int(dm.group("b")) == int(dm.group("a")) + 1:
+            continue  # "L3-4 level", "C5/6 disc": a disc level
         if _NOT_LEVEL_AFTER.match(after) or _NOT_LEVEL_BEFORE.search(before):
             continue
         if len(_TNM.findall(text, max(sent.start, s - 25), min(sent.end, e + 25))) >= 2:
@@ -265,6 +307,8 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
         if code == "S" and has_sacral_level:
             continue
         for sent, m in pt.scan(pattern):
+            if _BESIDE.search(text[max(sent.start, m.start() - 50) : m.start()]):
+                continue  # "a tumour between the rectum and the sacrum" lies beside it
             if pt.flags(sent, *m.span()) & (NEGATED | FAMILY) or not accept(sent.start, sent.end, *m.span()):
                 continue
             found.setdefault(code, []).append(m.span())
