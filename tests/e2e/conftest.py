@@ -70,7 +70,9 @@ def live_server(seeded_db: Path, tmp_path: Path) -> Iterator[LiveServer]:
     registry = open_registry(f"sqlite:///{db}")
     config = WebConfig(host="127.0.0.1", port=_free_port(), local_user="tester", similar_cache=False)
     server = uvicorn.Server(
-        uvicorn.Config(create_app(config, registry=registry), host=config.host, port=config.port, log_level="warning")
+        uvicorn.Config(
+            create_app(config, registry=registry), host=config.host, port=config.port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, name="uvicorn-e2e", daemon=True)
     thread.start()

@@ -36,7 +36,7 @@ def test_ingest_read_evidence_curate_and_score(live_server: LiveServer, page: An
     base = live_server.url
     page.goto(base + "/")
     assert page.locator("h1").inner_text() == "Registry at a glance"
-    shoot(page, "dashboard")
+    shoot(page, "dashboard", full_page=True)
 
     case_id = _ingest(page, base)
     assert "stromal tumour" in page.locator("h1").inner_text()
@@ -53,7 +53,7 @@ def test_ingest_read_evidence_curate_and_score(live_server: LiveServer, page: An
                    const r = m.getBoundingClientRect();
                    return r.top >= box.top && r.bottom <= box.bottom; }"""
     )
-    assert page.locator('#f-histology.active').count() == 1
+    assert page.locator("#f-histology.active").count() == 1
     shoot(page, "case-evidence")
 
     # edit a value with a reason, then read it in the history
@@ -81,7 +81,9 @@ def test_ingest_read_evidence_curate_and_score(live_server: LiveServer, page: An
     page.select_option("#in-visceral_mets", "none")
     page.select_option("#in-bone_mets", "solitary")
     page.click("text=Compute")
-    expected = compute("tomita", {"primary_growth": "moderate", "visceral_mets": "none", "bone_mets": "solitary"})
+    expected = compute(
+        "tomita", {"primary_growth": "moderate", "visceral_mets": "none", "bone_mets": "solitary"}
+    )
     assert page.locator(".result-main dd.big").first.inner_text() == str(expected.total)
     assert (expected.category or "").replace("_", " ") in page.locator(".result-main .cat").inner_text()
     shoot(page, "calculator")
@@ -103,7 +105,11 @@ def test_case_list_filters_and_sorts(live_server: LiveServer, page: Any) -> None
     assert all("gist" in t for t in page.locator("table.cases tbody tr td:nth-child(5)").all_inner_texts())
     page.click("th >> text=Age")
     page.wait_for_url(re.compile(r".*sort=age.*"))
-    ages = [int(a) for a in page.locator("table.cases tbody td:nth-child(3)").all_inner_texts() if a.strip().isdigit()]
+    ages = [
+        int(a)
+        for a in page.locator("table.cases tbody td:nth-child(3)").all_inner_texts()
+        if a.strip().isdigit()
+    ]
     assert ages == sorted(ages)
     page.goto(f"{base}/cases")
     shoot(page, "cases")

@@ -10,6 +10,8 @@ Example::
 
     >>> str(highlight("A 61-year-old <man>.", {"age": [(2, 13)]}))
     'A <mark class="ev" data-fields="age" id="ev-age">61-year-old</mark> &lt;man&gt;.'
+    >>> print(highlight("a man", {"sex": [(2, 5)], "age": [(2, 5)]}))
+    a <span class="ev-anchor" id="ev-sex" data-fields="sex"></span><mark class="ev" data-fields="age sex" id="ev-age">man</mark>
 """
 
 from __future__ import annotations
@@ -39,8 +41,13 @@ def highlight(text: str, spans: Mapping[str, Sequence[tuple[int, int]]]) -> Mark
         if not fields:
             out.append(str(piece))
             continue
-        first = next((f for f in fields if f not in seen), None)
+        new = [f for f in fields if f not in seen]
         seen.update(fields)
-        ident = f' id="ev-{escape(slug(first))}"' if first else ""
+        # a field whose every span is shared with one marked earlier still needs its own target
+        for extra in new[1:]:
+            out.append(
+                f'<span class="ev-anchor" id="ev-{escape(slug(extra))}" data-fields="{escape(extra)}"></span>'
+            )
+        ident = f' id="ev-{escape(slug(new[0]))}"' if new else ""
         out.append(f'<mark class="ev" data-fields="{escape(" ".join(fields))}"{ident}>{piece}</mark>')
     return Markup("".join(out))
