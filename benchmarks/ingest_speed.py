@@ -110,7 +110,8 @@ def main() -> None:
         raise SystemExit(f"corpus not found: {args.corpus}")
     extractor = "ingest_speed:no_cases" if args.no_extraction else None
     what = "registry only (no extraction)" if args.no_extraction else "read + extract + store"
-    print(f"corpus {args.corpus}; {what}; --workers {args.workers}; {os.cpu_count()} cores")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"corpus {args.corpus}; {what}; --workers {args.workers}; {os.cpu_count()} cores; load {load}")
     print(
         f"{'backend':11} {'run':6} {'documents':>9} {'new':>6} {'unchanged':>9} {'seconds':>8} {'docs/s':>8} "
         f"{'writer MB':>9} {'worker MB':>9}"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .bulk import store_batch
@@ -50,8 +50,10 @@ from .work import (
     worker_init,
 )
 
-#: A JSON Lines file is cut into parts of this size when workers share it.
+#: A JSON Lines file is read in parts of this size: workers share them, progress advances per part.
 JSONL_PART_BYTES = 1 << 20
+#: Refresh the planner's statistics after an ingest that stored at least this many documents.
+ANALYZE_AFTER = 1000
 #: The failures an ingest summary (and the ``ingest_runs`` row) keeps in full.
 MAX_FAILURES_KEPT = 1000
 
@@ -278,6 +280,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def refresh_statistics(registry: Registry) -> None:
+    """Let the query planner see the registry's new size (after a large ingest).
+
+    Without fresh statistics PostgreSQL keeps planning for the empty tables it last analysed, e.g.
+    scanning ``document_keys`` instead of using its index for the "already stored?" check.
+    """
+    with registry.engine.connect() as conn:
+        if registry.backend == "postgresql":
+            conn.execute(text("ANALYZE documents, document_keys, document_shingles, cases, case_terms"))
+        elif registry.backend == "sqlite":
+            conn.exec_driver_sql("PRAGMA optimize")
+        conn.commit()
+
+
 def _finish_run(registry: Registry, summary: IngestSummary, status: str) -> None:
     if summary.run_id is None:
         return
@@ -391,6 +407,8 @@ def ingest(
             report()
         writer.flush()
         status = "failed" if summary.failed else "completed"
+        if summary.new + summary.updated >= ANALYZE_AFTER:
+            refresh_statistics(registry)
     finally:
         report(force=True)
         with contextlib.suppress(SQLAlchemyError):  # never hide the real error behind bookkeeping

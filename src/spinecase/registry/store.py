@@ -456,12 +456,22 @@ def known_inputs(session: Session, input_hashes: list[str], extractor_version: s
     ``extractor_version``: those inputs need neither extraction nor writing."""
     if not input_hashes:
         return set()
-    rows = session.scalars(
-        select(DocumentKey.key)
-        .join(DocumentRow, DocumentRow.id == DocumentKey.document_id)
-        .where(
-            DocumentKey.key.in_([f"input:{h}" for h in input_hashes]),
-            DocumentRow.extractor_version == extractor_version,
+    # two index lookups rather than a join: PostgreSQL may otherwise scan the documents table
+    owners: dict[str, int] = {
+        key: doc_id
+        for key, doc_id in session.execute(
+            select(DocumentKey.key, DocumentKey.document_id).where(
+                DocumentKey.key.in_([f"input:{h}" for h in input_hashes])
+            )
+        )
+    }
+    if not owners:
+        return set()
+    current = set(
+        session.scalars(
+            select(DocumentRow.id).where(
+                DocumentRow.id.in_(set(owners.values())), DocumentRow.extractor_version == extractor_version
+            )
         )
     )
-    return {k.split(":", 1)[1] for k in rows}
+    return {k.split(":", 1)[1] for k, doc_id in owners.items() if doc_id in current}
