@@ -48,6 +48,14 @@ _INTRO_REV = re.compile(
     rf"(?P<age2>\d{{1,3}})\s*(?:years?|yrs?)\s+(?:old|of\s+age)\b)",
     re.IGNORECASE,
 )
+# Introductions without "-year-old": "The patient (male, 45 years)", "Age/sex: 58/F", "Mr. K., 67,"
+_INTRO_ALT = re.compile(
+    r"\((?P<noun>male|female|man|woman|boy|girl)\s*,\s*(?P<age>\d{1,3})\s*(?:years?|yrs?|y)?(?:\s+old)?\)"
+    r"|\bage\s*/\s*sex\s*[:=]?\s*(?P<age2>\d{1,3})\s*(?:years?|y)?\s*/\s*(?P<sex2>[MF]|male|female)\b"
+    r"|\bsex\s*/\s*age\s*[:=]?\s*(?P<sex3>[MF]|male|female)\s*/\s*(?P<age3>\d{1,3})\b"
+    r"|\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+[A-Z][\w.]*,\s*(?:an?\s+)?(?P<age4>\d{1,3})\s*(?:years?\s+old)?,",
+    re.IGNORECASE,
+)
 _POSSESSIVE = re.compile(r"(?i)^(?:his|her|their|whose|its|my|our)\s+$")
 _LABEL = re.compile(
     rf"\W*(?:\d+\.\s*)?(?:case|patient)\s*(?:no\.?\s*)?(?P<n>\d+|[ivx]+|one|two|three|four|five|[a-e])\b(?!\s*(?:%|years?|months?|days?|cm|mm))"
@@ -121,7 +129,7 @@ def _age_years(value: str, unit: str) -> int | None:
 def find_intro(text: str, start: int, end: int) -> Intro | None:
     """The first patient introduction in ``text[start:end]`` ("a 54-year-old man")."""
     chunk = text[start:end]
-    if "old" not in chunk and "age" not in chunk and "Old" not in chunk and "AGE" not in chunk:
+    if not any(k in chunk for k in ("old", "age", "Old", "AGE", "Age", "(male", "(female", "Mr", "Ms", "years")):
         return None  # every introduction says "…-year-old…", "aged …" or "… of age"
     for m in _INTRO.finditer(text, start, end):
         pre = m.group("pre") or ""
@@ -137,6 +145,16 @@ def find_intro(text: str, start: int, end: int) -> Intro | None:
             (m.start("age"), m.end("old")),
             m.span("noun") if sex else None,
         )
+    alt = _INTRO_ALT.search(text, start, end)
+    if alt is not None:
+        grp = next(g for g in ("age", "age2", "age3", "age4") if alt.group(g))
+        age = _age_years(alt.group(grp), "y")
+        word = (alt.group("noun") or alt.group("sex2") or alt.group("sex3") or alt.group("title") or "").lower()
+        sex = {"m": "male", "f": "female", "mr": "male", "mrs": "female", "ms": "female", "miss": "female"}.get(word)
+        sex = sex or _sex_of(word)
+        if age is not None:
+            sex_grp = next((g for g in ("noun", "sex2", "sex3", "title") if alt.group(g)), None)
+            return Intro(age, sex, alt.span(grp), alt.span(sex_grp) if sex and sex_grp else None)
     m2 = _INTRO_REV.search(text, start, end)
     if m2:
         grp = "age" if m2.group("age") else "age2"

@@ -30,17 +30,17 @@ _MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"),
-            ("february", "feb"),
+            ("january", "jan", "winter"),
+            ("february", "feb", "early"),
             ("march", "mar"),
-            ("april", "apr"),
+            ("april", "apr", "spring"),
             ("may",),
             ("june", "jun"),
-            ("july", "jul"),
+            ("july", "jul", "summer", "mid"),
             ("august", "aug"),
             ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
+            ("october", "oct", "autumn", "fall"),
+            ("november", "nov", "late"),
             ("december", "dec"),
         ]
     )
@@ -48,7 +48,7 @@ _MONTHS = {
 }
 _DATE = re.compile(
     r"\b(?:(?P<month>january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?)?(?P<year>(?:19[5-9]|20[0-4])\d)\b",
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|spring|summer|autumn|fall|winter|early|mid|late)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?)?(?P<year>(?:19[5-9]|20[0-4])\d)\b",
     re.IGNORECASE,
 )
 _SPINE = re.compile(
@@ -68,7 +68,7 @@ _CANCER = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
-    rf"(?P<n>{NUMBER})\s*[-\s]?(?P<u>{UNIT})\.?\s+(?:after|following|post|later|since|from)\b|\bafter\s+(?:about\s+|approximately\s+|nearly\s+)?(?P<n2>{NUMBER})\s*(?P<u2>{UNIT})\b",
+    rf"(?P<n>{NUMBER})\s*[-\s]?(?P<u>{UNIT})\.?\s+(?:after|following|post|later|since|from)\b|\b(?:after|interval\s+of)\s+(?:about\s+|approximately\s+|nearly\s+|almost\s+)?(?P<n2>{NUMBER})\s*(?P<u2>{UNIT})\b",
     re.IGNORECASE,
 )
 _AGO = re.compile(
@@ -91,6 +91,7 @@ _HISTORY = re.compile(
     r"(?:years?|months?)\s+(?:after|following)\s+(?:the\s+)?(?:initial\s+|primary\s+)?(?:diagnosis|surgery|resection|treatment))",
     re.IGNORECASE,
 )
+_FOUND = re.compile(r"\b(?:showed|revealed|demonstrated|disclosed|identified|found|detected|confirmed|established|diagnos\w+)\b", re.IGNORECASE)
 _SPINAL_REFERENCE = re.compile(
     r"\s*(?:the\s+)?(?:\w+\s+)?(?:spinal|spine|vertebra\w*|decompress\w*|fixation|corpectomy|laminectomy|kyphoplasty|vertebroplasty|"
     r"radiotherapy|radiosurgery|SBRT|irradiation|admission|presentation|discharge|kyphoplasty|stabili[sz]ation)",
@@ -213,6 +214,25 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
             ):
                 sync = sync or m.span()
     unknown = draft.values.get("primary_site") == "unknown"
+    if interval is None and sync is None and history is None and with_level:
+        # the narrative meets the spinal lesion first and only then finds the primary ("CT of the chest
+        # then revealed a mass in the left upper lobe"): found together, so synchronous
+        first_level = sentences[with_level[0]].start
+        found_after = [
+            a
+            for a, _ in draft.evidence.get("primary_site", []) + draft.evidence.get("histology", [])
+            if a > first_level
+        ]
+        before = [
+            a
+            for a, _ in draft.evidence.get("primary_site", []) + draft.evidence.get("histology", [])
+            if a < first_level
+        ]
+        if found_after and not before:
+            k = next(i for i, s in enumerate(sentences) if s.start <= min(found_after) < s.end or s.start > min(found_after))
+            sent = sentences[k]
+            if _FOUND.search(text, sent.start, sent.end):
+                sync = (min(found_after), min(found_after) + 1)
     if interval is not None and late and sync is not None:
         interval = None  # "found at the same time as the lung primary" beats a later "eleven months later"
     if interval is not None and interval[0] > 1.5:

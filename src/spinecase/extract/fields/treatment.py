@@ -48,15 +48,16 @@ _BIOPSY = re.compile(r"biops", re.IGNORECASE)
 _DISEASE_WORD = re.compile(r"metasta|tumou?r|lesion|mass|infiltrat|compression|destruct|lytic", re.IGNORECASE)
 
 _DOSE = re.compile(
-    r"(?<![\w.])(?P<dose>\d+(?:[.,]\d+)?)\s*(?P<unit>c?Gy|gray|centigray)\b(?:\s*\(?(?:RBE|GyE|Gy\s*\(RBE\)|Eq)\)?)?", re.IGNORECASE
+    r"(?<![\w.])(?P<dose>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>c?Gy|gray|centigray)\b(?:\s*\(?(?:RBE|GyE|Gy\s*\(RBE\)|Eq)\)?)?", re.IGNORECASE
 )
 _FX_AFTER = re.compile(
     rf"^[^.;]{{0,40}}?(?:(?:in|into|over|divided(?:\s+(?:into|in))?|/|,|with|delivered\s+in|given\s+in|x|×)\s*(?:a\s+)?"
-    rf"(?P<fx>{NUMBER}|single|one)\s*(?:daily\s+)?(?:fractions?|fx|sessions?|treatments?|times)\b"
-    rf"|(?P<fx2>{NUMBER})\s*(?:fractions?|fx)\b)",
+    rf"(?P<fx>{NUMBER}|single|one)\s*(?:daily\s+)?(?:fractions?|fx|fr\.?|sessions?|treatments?|times)(?![\w])"
+    rf"|(?P<fx2>{NUMBER})\s*(?:fractions?|fx|fr)\b|(?P<single>fraction\b))",
     re.IGNORECASE,
 )
 _FX_BEFORE = re.compile(rf"(?P<fx>{NUMBER})\s*(?:fractions?|fx|sessions?)\s*(?:of|x|×)\s*$", re.IGNORECASE)
+_SINGLE_BEFORE = re.compile(r"\b(?:a\s+)?(?:single|one)\s*$", re.IGNORECASE)
 _TIMES_BEFORE = re.compile(r"(?P<n>\d{1,2})\s*[x×]\s*$", re.IGNORECASE)
 _TIMES_AFTER = re.compile(r"^\s*[x×]\s*(?P<n>\d{1,2})\b", re.IGNORECASE)
 _PER_FRACTION_AFTER = re.compile(
@@ -150,7 +151,11 @@ def _course_from_dose(
     if tb or ta:
         n = int((tb or ta).group("n"))  # type: ignore[union-attr]
         return dose * n, n
+    if _SINGLE_BEFORE.search(before):
+        return dose, 1  # "a single 8-Gy fraction"
     fx = _FX_AFTER.match(after)
+    if fx and fx.group("single") and not _SINGLE_BEFORE.search(before):
+        fx = None  # "... 8 Gy fraction" alone says nothing about how many
     if fx:
         raw = fx.group("fx") or fx.group("fx2")
         count = 1.0 if raw.lower() in ("single", "one", "a") else parse_number(raw)
