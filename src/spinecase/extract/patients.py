@@ -69,7 +69,7 @@ _MENTION = re.compile(
 )
 _MULTI = re.compile(
     r"\b(?:two|three|four|five|six|2|3|4|5|6)\s+(?:[\w-]+\s+){0,3}?(?:cases|patients|siblings|brothers|sisters)\b"
-    r"|\b(?:both|all\s+(?:three|four))\s+(?:of\s+(?:the|our)\s+)?(?:cases|patients)\b|\b(?:case|patient)\s+(?:2|ii|two|b)\b|\bsecond\s+(?:case|patient)\b",
+    r"|\b(?:both|all\s+(?:three|four))\s+(?:of\s+(?:the|our)\s+)?(?:cases|patients)\b|\b(?:case|patient)\s+(?:no\.?\s*)?(?:2|ii|two|b)\b|\bsecond\s+(?:case|patient)\b",
     re.IGNORECASE,
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}

@@ -97,8 +97,8 @@ def _rules() -> _Rules:
 # word (".Radiographic" in text whose spaces were lost).
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*(?:\s+(?=[A-Z0-9(\[\"“‘])|(?=[A-Z][a-z]|[A-Z]{2,}\s))")
 _ABBREV = re.compile(
-    r"(?:\b(?:Fig|Figs|et\s+al|e\.g|i\.e|Dr|Mr|Mrs|Ms|Prof|vs|No|Nos|approx|St|ca|cf|resp|Ref|Vol|pp|Jr|Sr|min|max|"
-    r"mo|yr|yrs|wk|wks|hr|hrs)\.?|\b[A-Z])[.!?]?$",
+    r"(?:\b(?i:Fig|Figs|et\s+al|e\.g|i\.e|Dr|Mr|Mrs|Ms|Prof|vs|No|Nos|approx|St|ca|cf|resp|Ref|Vol|pp|Jr|Sr|min|max|"
+    r"mo|yr|yrs|wk|wks|hr|hrs|nr|pt|pts)\.?|\b[A-Z])[.!?]?$",
 )
 _PARA = re.compile(r"\n+")
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
