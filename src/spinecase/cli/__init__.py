@@ -26,6 +26,7 @@ from . import db as _db  # noqa: E402,F401
 from . import extract as _extract  # noqa: E402,F401
 from . import ingest as _ingest  # noqa: E402,F401
 from . import pubmed as _pubmed  # noqa: E402,F401
+from . import review as _review  # noqa: E402,F401
 from . import score as _score  # noqa: E402,F401
 from . import similar as _similar  # noqa: E402,F401
 from . import web as _web  # noqa: E402,F401

@@ -63,6 +63,7 @@ _FURNITURE = re.compile(
     r"|^.{0,80}\s{3,}\d{1,4}$|^\d{1,4}\s{3,}.{0,80}$",
     re.IGNORECASE,
 )
+_FIELD_LABEL = re.compile(r"^[A-Z][A-Za-z/()-]*(?:\s+[A-Za-z/()-]+){0,3}\s*:\s+\S")
 _SMALL_WORDS = frozenset(
     {"a", "an", "and", "of", "the", "in", "on", "with", "for", "to", "or", "at", "by", "&"}
 )
@@ -128,6 +129,8 @@ def clean_text(original: str) -> CleanText:
         content = text[s:e]
         if len(content) < 120 and _FURNITURE.match(content):
             continue  # a running head or page number inside the flow of text
+        # "Age/sex: 58/F", "Outcome: alive…": a field of a structured summary starts its own line
+        label_line = bool(_FIELD_LABEL.match(content)) and prev_kind == "text"
         heading = _is_heading(content) and (prev_last in ".:;?!" or prev_kind != "text" or pending_blank)
         first = content[0]
         if prev_hyphen_cut is not None:
@@ -142,7 +145,7 @@ def clean_text(original: str) -> CleanText:
             prev_last in "-–/" and prev_kind == "text" and not pending_blank
         ):
             pass  # "T3-" + "T8": a range split at its dash stays one token
-        elif heading or prev_kind == "heading":
+        elif heading or prev_kind == "heading" or label_line:
             b.insert("\n", s)
         elif pending_blank and not (prev_last not in ".:;?!\"')]" and first.islower()):
             b.insert("\n\n", s)

@@ -227,11 +227,19 @@ def _eligible(text: str, a: int, b: int, zone: str, hits: _Hits) -> bool:
         return anchored and not hits.within(hits.citation, a, b) and not _CITATION_MARK.search(text, a, b)
     if hits.within(hits.citation, a, b) and not anchored:
         return False
-    return not (hits.within(hits.population, a, b) and not anchored and not hits.within(hits.patient, a, b))
+    return not (
+        hits.within(hits.population, a, b)
+        and not anchored
+        and not hits.within(hits.patient, a, b)
+        and not _SPECIFIC.search(text, a, b)
+    )
 
 
 # "[12]", "[2, 7]", "…tumours7)." — a sentence that cites other papers
 _CITATION_MARK = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]|[a-z]\d+(?:,\d+)*\)")
+
+# A vertebral level, a measurement or a dose: a finding of one patient, not a population figure
+_SPECIFIC = re.compile(r"(?<![\w/.-])(?:[CTLS]|Th)\s?\d{1,2}\b|\b\d+(?:\.\d+)?\s?(?:cm|mm|Gy|mg)\b")
 
 # Words that tie a sentence to an individual patient even without "our patient".
 _PATIENT_WORDS = re.compile(

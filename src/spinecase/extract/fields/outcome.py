@@ -126,6 +126,14 @@ _SPINAL_TREATMENT = (
     r"irradiation|resection|corpectomy|vertebrectomy|spondylectomy|decompression|intervention|discharge|kyphoplasty|"
     r"vertebroplasty|laminectomy|fixation|stabili[sz]ation|proton\s+therapy|cyberknife|embolization|admission)"
 )
+# "13 months after spinal surgery", "after radiosurgery": the reference is the spinal treatment itself,
+# wherever the sentence stands (structured summaries give the outcome before the story)
+_EXPLICIT_SPINAL_TREATMENT = re.compile(
+    r"\b(?:spinal|spine|vertebral)\s+(?:surgery|operation|radiotherapy|irradiation|treatment)|radiosurgery|\bSBRT\b|"
+    r"\bSRS\b|corpectomy|vertebrectomy|spondylectomy|kyphoplasty|vertebroplasty|laminectomy|separation\s+surgery|"
+    r"proton\s+therapy|carbon[\s-]ion",
+    re.IGNORECASE,
+)
 _AFTER_TREATMENT = [
     re.compile(
         rf"\b(?:(?:at|after|within|for|by)\s+)?{_DURATION}\s+(?:(?:after|following|post|from)\s+{_SPINAL_TREATMENT}|post-?operatively|"
@@ -255,7 +263,8 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
         after_spinal_treatment = (
             bool(re.search(r"after|following|post|from", phrase)) and "later" not in phrase
         )
-        if t0 is None or m.start() < t0:
+        explicit = bool(_EXPLICIT_SPINAL_TREATMENT.search(phrase))
+        if (t0 is None or m.start() < t0) and not explicit:
             continue  # before the spinal treatment: an interval, not a follow-up
         if "later" in phrase and not _DEAD.search(text, sent.start, sent.end):
             continue

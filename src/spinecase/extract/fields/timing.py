@@ -64,7 +64,7 @@ _PRIMARY_EVENT = re.compile(
     re.IGNORECASE,
 )
 _CANCER = re.compile(
-    r"cancer|carcinoma|gist|tumou?r|neoplasm|malignan\w*|sarcoma|melanoma|myeloma|lymphoma|\bnet\b|carcinoid|mass",
+    r"cancer|carcinoma|gist|tumou?r|\bprimary\b|neoplasm|malignan\w*|sarcoma|melanoma|myeloma|lymphoma|\bnet\b|carcinoid|mass",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
@@ -106,6 +106,7 @@ _ONSET = re.compile(
     r"\b(?:pain|ache|complain\w*|weakness|numbness|consulted|admitted|referred|presented|noticed|developed)\b",
     re.IGNORECASE,
 )
+_IMAGING_BEFORE = re.compile(r"\b(?:CT|MRI|scan|radiograph\w*|imaging|X-ray|PET|performed|obtained|done)\b[^.;]*$", re.IGNORECASE)
 _SYMPTOM = re.compile(r"history|duration|pain|complain|symptom|onset|weakness|numbness", re.IGNORECASE)
 _FOLLOW = re.compile(
     r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|(?:no|without)\s+(?:local\s+)?recurrence|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+",
@@ -177,12 +178,13 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
         hm = _HISTORY.search(text, a, b)
         if hm and k not in spinal:
             history = history or hm.span()
-        if ago is None and (hm or k < upto):
+        if ago is None and (hm or (k < upto and _PRIMARY_EVENT.search(text, a, b))):
             am = _AGO.search(text, a, b)
             if (
                 am
                 and (v := parse_number(am.group("n"))) is not None
                 and not _SYMPTOM.search(text, max(a, am.start() - 30), am.end() + 25)
+                and not _IMAGING_BEFORE.search(text[max(a, am.start() - 40) : am.start()])
             ):
                 ago = (to_months(v, am.group("u")), am.span())
             at_age = _AT_AGE.search(text, a, b)
@@ -195,7 +197,11 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
         interval = ago
     if interval is None and primary_dates:
         p_date = min((d for d, _ in primary_dates), key=lambda d: (d[0], d[1] or 0))
-        for k in sorted({j for a in anchors for j in range(max(0, a - 3), a + 1)}):
+        # the sentences just before a named lesion, and any earlier sentence about the spinal disease
+        # ("Spinal metastases: February 2019" in a structured summary)
+        near = {j for a in anchors for j in range(max(0, a - 3), a + 1)}
+        near |= {k for k in spinal if k <= max(anchors)}
+        for k in sorted(near):
             sk = sentences[k]
             if not (k in spinal or _ONSET.search(text, sk.start, sk.end)):
                 continue  # a date of another event ("metastasectomy was done in May 2014")
@@ -233,6 +239,8 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
             sent = sentences[k]
             if _FOUND.search(text, sent.start, sent.end):
                 sync = (min(found_after), min(found_after) + 1)
+    if draft.values.get("primary_site") == "unknown":
+        interval = None  # the contract: an unknown primary is synchronous
     if interval is not None and late and sync is not None:
         interval = None  # "found at the same time as the lung primary" beats a later "eleven months later"
     if interval is not None and interval[0] > 1.5:

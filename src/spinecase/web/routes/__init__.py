@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import apidocs, auth, cases, curation, dashboard, ingest, scores, similar
+from . import apidocs, auth, cases, curation, dashboard, ingest, review, scores, similar
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -14,5 +14,6 @@ ROUTERS: list[APIRouter] = [
     scores.router,
     ingest.router,
     similar.router,
+    review.router,
     apidocs.router,
 ]
