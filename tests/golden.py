@@ -104,3 +104,51 @@ def problems(got: dict[str, Any], want: dict[str, Any]) -> dict[str, list[str]]:
     ):
         out["radiotherapy"] = p
     return out
+
+
+def counts(got: dict[str, Any], want: dict[str, Any]) -> dict[str, tuple[int, int, int, int]]:
+    """Field -> (made, correct, required, found), the counting of precision and recall over fields.
+
+    A scalar counts as made when a value is given and as required when the expected value does not
+    allow "nothing stated"; a set counts each item; a radiotherapy list counts each course.
+    """
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for f in SCALARS:
+        if f not in want:
+            continue
+        w = want[f]
+        options = w["any"] if isinstance(w, dict) and "any" in w else [w]
+        g = got.get(f)
+        made = int(g is not None)
+        ok = int(made and scalar_ok(f, g, w))
+        required = int(None not in options)
+        out[f] = (made, ok, required, int(required and ok))
+    for f in SETS:
+        if f not in want:
+            continue
+        w = want[f]
+        req, opt = (w.get("required", []), w.get("optional", [])) if isinstance(w, dict) else (w or [], [])
+        g = list(dict.fromkeys(got.get(f) or []))
+        correct = sum(any(_same(f, x, a) for a in req + opt) for x in g)
+        found = sum(any(_same(f, x, r) for x in g) for r in req)
+        out[f] = (len(g), correct, len(req), found)
+    if "radiotherapy" in want:
+        w = want["radiotherapy"]
+        req, opt = (w.get("required", []), w.get("optional", [])) if isinstance(w, dict) else (w or [], [])
+        g = got.get("radiotherapy") or []
+        used: set[int] = set()
+        found = 0
+        for group, needed in ((req, True), (opt, False)):
+            for c in group:
+                hit = next((i for i, x in enumerate(g) if i not in used and _course_ok(x, c)), None)
+                if hit is not None:
+                    used.add(hit)
+                    found += needed
+        out["radiotherapy"] = (len(g), len(used), len(req), found)
+    return out
+
+
+def f1(made: int, correct: int, required: int, found: int) -> float:
+    p = correct / made if made else (1.0 if not required else 0.0)
+    r = found / required if required else 1.0
+    return 2 * p * r / (p + r) if p + r else 0.0

@@ -129,7 +129,9 @@ def _age_years(value: str, unit: str) -> int | None:
 def find_intro(text: str, start: int, end: int) -> Intro | None:
     """The first patient introduction in ``text[start:end]`` ("a 54-year-old man")."""
     chunk = text[start:end]
-    if not any(k in chunk for k in ("old", "age", "Old", "AGE", "Age", "(male", "(female", "Mr", "Ms", "years")):
+    if not any(
+        k in chunk for k in ("old", "age", "Old", "AGE", "Age", "(male", "(female", "Mr", "Ms", "years")
+    ):
         return None  # every introduction says "…-year-old…", "aged …" or "… of age"
     for m in _INTRO.finditer(text, start, end):
         pre = m.group("pre") or ""
@@ -149,8 +151,17 @@ def find_intro(text: str, start: int, end: int) -> Intro | None:
     if alt is not None:
         grp = next(g for g in ("age", "age2", "age3", "age4") if alt.group(g))
         age = _age_years(alt.group(grp), "y")
-        word = (alt.group("noun") or alt.group("sex2") or alt.group("sex3") or alt.group("title") or "").lower()
-        sex = {"m": "male", "f": "female", "mr": "male", "mrs": "female", "ms": "female", "miss": "female"}.get(word)
+        word = (
+            alt.group("noun") or alt.group("sex2") or alt.group("sex3") or alt.group("title") or ""
+        ).lower()
+        sex = {
+            "m": "male",
+            "f": "female",
+            "mr": "male",
+            "mrs": "female",
+            "ms": "female",
+            "miss": "female",
+        }.get(word)
         sex = sex or _sex_of(word)
         if age is not None:
             sex_grp = next((g for g in ("noun", "sex2", "sex3", "title") if alt.group(g)), None)

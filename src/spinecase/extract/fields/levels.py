@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..base import Draft, PatientText, Span
-from ..context import FAMILY, NEGATED
+from ..context import FAMILY, HYPOTHETICAL, NEGATED
 from ..numbers import ORDINAL, ORDINALS
 
 ORDER: list[str] = (
@@ -30,6 +30,7 @@ ORDER: list[str] = (
 )
 _INDEX = {c: i for i, c in enumerate(ORDER)}
 _MAX = {"C": 7, "T": 12, "L": 5, "S": 5}
+_REGION_OF_WORD = {"cervical": "c", "thoracic": "t", "dorsal": "t", "lumbar": "l", "sacral": "s"}
 _REGION = {"c": "C", "t": "T", "th": "T", "d": "T", "l": "L", "s": "S"}
 
 _TOKEN = r"(?:C|T|Th|D|L|S)\s?-?\s?\d{1,2}"
@@ -41,6 +42,12 @@ _PARSE = re.compile(r"(?P<r>Th|[CTDLS])\s?-?\s?(?P<n>\d{1,2})", re.IGNORECASE)
 _ORDINAL_LEVEL = re.compile(
     rf"\b(?P<ords>(?:{ORDINAL})(?:\s*(?:,|and|to|through|-)\s*(?:{ORDINAL}))*)\s+(?P<region>cervical|thoracic|dorsal|lumbar|sacral)"
     rf"\s+(?:vertebra|vertebrae|vertebral\s+bod(?:y|ies)|spine|level|segment|spinous)",
+    re.IGNORECASE,
+)
+_ORDINAL_SPAN = re.compile(
+    rf"\bfrom\s+the\s+(?P<o1>{ORDINAL})\s+(?P<r1>cervical|thoracic|dorsal|lumbar|sacral)(?:\s+vertebra(?:l\s+body)?)?\s+"
+    rf"(?:to|through|down\s+to)\s+the\s+(?P<o2>{ORDINAL})\s+(?P<r2>cervical|thoracic|dorsal|lumbar|sacral)\s+"
+    rf"(?:vertebra|vertebrae|vertebral\s+bod(?:y|ies)|level)",
     re.IGNORECASE,
 )
 _ORDINAL_BARE = re.compile(
@@ -95,14 +102,21 @@ _MALIGNANCY = re.compile(
     re.IGNORECASE,
 )
 _MRI_SENTENCE = re.compile(
-    r"weigh\w*|signal|intens\w*|\bSTIR\b|FLAIR|sequence|\bMRI?\b|magnetic\s+resonance|gadolinium|contrast", re.IGNORECASE
+    r"weigh\w*|signal|intens\w*|\bSTIR\b|FLAIR|sequence|\bMRI?\b|magnetic\s+resonance|gadolinium|contrast",
+    re.IGNORECASE,
 )
-_VERTEBRA_AFTER = re.compile(r"\s*(?:[-–]\s*[A-Z]?\d+\s*)?(?:vertebra\w*|level|body|bodies|spine|spinous|pedicle|lamina)", re.IGNORECASE)
+_VERTEBRA_AFTER = re.compile(
+    r"\s*(?:[-–]\s*[A-Z]?\d+\s*)?(?:vertebra\w*|level|body|bodies|spine|spinous|pedicle|lamina)",
+    re.IGNORECASE,
+)
 _STAGE_AFTER = re.compile(
     r"(?:\s+(?!metasta|lesion|deposit|involvement|vertebra)\w+){0,3}?\s+(?:tumou?r|carcinoma|cancer|stage|adenocarcinoma|disease)\b",
     re.IGNORECASE,
 )
-_DISC_LEVEL = re.compile(r"(?P<r>[CTL])\s?(?P<a>\d{1,2})\s*[-/]\s*(?P<b>\d{1,2})\s+(?:level|disc|disk|space|interspace|segment|foramen|foramina)", re.IGNORECASE)
+_DISC_LEVEL = re.compile(
+    r"(?P<r>[CTL])\s?(?P<a>\d{1,2})\s*[-/]\s*(?P<b>\d{1,2})\s+(?:level|disc|disk|space|interspace|segment|foramen|foramina)",
+    re.IGNORECASE,
+)
 _INSTRUMENT = re.compile(
     r"screws?|rods?|fixation|fixed|fusion|fused|instrument\w*|stabili[sz]\w*|plates?|cages?|laminectom\w*|"
     r"hemilaminectom\w*|laminotom\w*|decompress\w*|approach|osteotom\w*|implant\w*|construct|graft|radiotherap\w*|"
@@ -116,6 +130,10 @@ _EXCLUDE_SENTENCE = re.compile(
     r"intradural|intramedullary|leptomening\w*|drop\s+metasta\w*|subarachnoid|meningeal|spinal\s+cord\s+metasta\w*|"
     r"conus\s+medullaris\s+metasta\w*|cauda\s+equina\s+(?:nodules?|metasta\w*)|(?:in|within|of)\s+the\s+spinal\s+cord|"
     r"cord\s+(?:lesion|signal|oedema|edema)|syrinx|syringomyelia|myelitis|demyelinat\w*|dural\s+sac",
+    re.IGNORECASE,
+)
+_BONE_WORDS = re.compile(
+    r"vertebr\w*|\bbod(?:y|ies)\b|\bbone\b|osseous|lytic|blastic|sclerotic|pedicle|lamina|collapse|fracture|marrow|infiltrat\w*",
     re.IGNORECASE,
 )
 _INFECTION = re.compile(
@@ -196,19 +214,30 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
     malignant = histology is not None or any(_MALIGNANCY.search(text, s.start, s.end) for s in pt.sentences())
     if not malignant:
         return  # no cancer named anywhere for this patient: no level can be metastatic
-    need_metastasis = histology in _PRIMARY_SPINE_TUMOUR or (
-        histology is None and any(True for _ in pt.scan(_BENIGN_SPINE))
-    )
+    # a benign lesion or infection of the spine named for this patient ("the T9 lesion was a
+    # haemangioma"): only a level the text itself calls metastatic counts
+    need_metastasis = histology in _PRIMARY_SPINE_TUMOUR or any(True for _ in pt.scan(_BENIGN_SPINE))
     found: dict[str, list[Span]] = {}
 
     def accept(sent_start: int, sent_end: int, s: int, e: int) -> bool:
         cs, ce = _clause(text, sent_start, sent_end, s)
-        if _EXCLUDE_SENTENCE.search(text, cs, ce):
-            return False
+        dx = _cue_distance(_EXCLUDE_SENTENCE, text, cs, ce, s, e)
+        if dx is not None and (not _BONE_WORDS.search(text, cs, ce) or dx < 60):
+            # intradural or cord disease: not a vertebral level unless tumour words stand nearer
+            dt0 = _cue_distance(_TUMOUR, text, cs, ce, s, e)
+            if dt0 is None or dt0 >= dx or not _BONE_WORDS.search(text, cs, ce):
+                return False
         if _INFECTION.search(text, cs, ce) and not _METASTASIS.search(text, cs, ce):
             return False
-        if need_metastasis and not _METASTASIS.search(text, cs, ce):
-            return False
+        if need_metastasis:
+            sure = [
+                mm
+                for mm in _METASTASIS.finditer(text, cs, ce)
+                if not pt.ctx.flags(text, sent_start, sent_end, mm.start(), mm.end() + 8)
+                & (HYPOTHETICAL | NEGATED)
+            ]
+            if not sure:
+                return False
         dt = _cue_distance(_TUMOUR, text, cs, ce, s, e)
         if malignant:
             dm = _cue_distance(_TUMOUR_IF_MALIGNANT, text, cs, ce, s, e)
@@ -273,6 +302,21 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
         ):
             for lv in lvls:
                 found.setdefault(lv, []).append(m.span())
+
+    for sent, m in pt.scan(_ORDINAL_SPAN):
+        # "from the seventh cervical to the second thoracic vertebra"
+        ends = [
+            _level(_REGION_OF_WORD[m.group(r).lower()], ORDINALS[m.group(o).lower()])
+            for o, r in (("o1", "r1"), ("o2", "r2"))
+        ]
+        if (
+            None in ends
+            or pt.flags(sent, *m.span()) & (NEGATED | FAMILY)
+            or not accept(sent.start, sent.end, *m.span())
+        ):
+            continue
+        for lv in expand(ends[0], ends[1]):  # type: ignore[arg-type]
+            found.setdefault(lv, []).append(m.span())
 
     for sent, m in pt.scan(_ORDINAL_BARE):
         # "a mass infiltrating the fifth and sixth vertebra" after "Cervical CT": the region is named nearby

@@ -91,7 +91,10 @@ _HISTORY = re.compile(
     r"(?:years?|months?)\s+(?:after|following)\s+(?:the\s+)?(?:initial\s+|primary\s+)?(?:diagnosis|surgery|resection|treatment))",
     re.IGNORECASE,
 )
-_FOUND = re.compile(r"\b(?:showed|revealed|demonstrated|disclosed|identified|found|detected|confirmed|established|diagnos\w+)\b", re.IGNORECASE)
+_FOUND = re.compile(
+    r"\b(?:showed|revealed|demonstrated|disclosed|identified|found|detected|confirmed|established|diagnos\w+)\b",
+    re.IGNORECASE,
+)
 _SPINAL_REFERENCE = re.compile(
     r"\s*(?:the\s+)?(?:\w+\s+)?(?:spinal|spine|vertebra\w*|decompress\w*|fixation|corpectomy|laminectomy|kyphoplasty|vertebroplasty|"
     r"radiotherapy|radiosurgery|SBRT|irradiation|admission|presentation|discharge|kyphoplasty|stabili[sz]ation)",
@@ -106,7 +109,9 @@ _ONSET = re.compile(
     r"\b(?:pain|ache|complain\w*|weakness|numbness|consulted|admitted|referred|presented|noticed|developed)\b",
     re.IGNORECASE,
 )
-_IMAGING_BEFORE = re.compile(r"\b(?:CT|MRI|scan|radiograph\w*|imaging|X-ray|PET|performed|obtained|done)\b[^.;]*$", re.IGNORECASE)
+_IMAGING_BEFORE = re.compile(
+    r"\b(?:CT|MRI|scan|radiograph\w*|imaging|X-ray|PET|performed|obtained|done)\b[^.;]*$", re.IGNORECASE
+)
 _SYMPTOM = re.compile(r"history|duration|pain|complain|symptom|onset|weakness|numbness", re.IGNORECASE)
 _FOLLOW = re.compile(
     r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|(?:no|without)\s+(?:local\s+)?recurrence|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+",
@@ -235,7 +240,11 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
             if a < first_level
         ]
         if found_after and not before:
-            k = next(i for i, s in enumerate(sentences) if s.start <= min(found_after) < s.end or s.start > min(found_after))
+            k = next(
+                i
+                for i, s in enumerate(sentences)
+                if s.start <= min(found_after) < s.end or s.start > min(found_after)
+            )
             sent = sentences[k]
             if _FOUND.search(text, sent.start, sent.end):
                 sync = (min(found_after), min(found_after) + 1)

@@ -48,7 +48,8 @@ _BIOPSY = re.compile(r"biops", re.IGNORECASE)
 _DISEASE_WORD = re.compile(r"metasta|tumou?r|lesion|mass|infiltrat|compression|destruct|lytic", re.IGNORECASE)
 
 _DOSE = re.compile(
-    r"(?<![\w.])(?P<dose>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>c?Gy|gray|centigray)\b(?:\s*\(?(?:RBE|GyE|Gy\s*\(RBE\)|Eq)\)?)?", re.IGNORECASE
+    r"(?<![\w.])(?P<dose>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>c?Gy|gray|centigray)\b(?:\s*\(?(?:RBE|GyE|Gy\s*\(RBE\)|Eq)\)?)?",
+    re.IGNORECASE,
 )
 _FX_AFTER = re.compile(
     rf"^[^.;]{{0,40}}?(?:(?:in|into|over|divided(?:\s+(?:into|in))?|/|,|with|delivered\s+in|given\s+in|x|×)\s*(?:a\s+)?"

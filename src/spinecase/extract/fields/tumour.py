@@ -237,7 +237,11 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         if primary_votes[primary] < 1 and implied_site:
             primary = None  # only "a lesion in the X": let the histology name the organ
     implied = info[histology].get("implies_site") if histology else None
-    if histology and implied and any(_NOT_IMPLIED.search(text, max(0, a - 20), b) for a, b in hist_spans[histology]):
+    if (
+        histology
+        and implied
+        and any(_NOT_IMPLIED.search(text, max(0, a - 20), b) for a, b in hist_spans[histology])
+    ):
         implied = None
     # the histology names its organ (renal cell carcinoma → kidney) more surely than a vote
     if (
@@ -246,7 +250,9 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         and (primary is None or primary_votes[primary] < 4 or implied in primary_votes)
     ):
         primary = implied
-        primary_spans[implied] = primary_spans.get(implied) or (hist_spans[histology][:1] if histology else [])
+        primary_spans[implied] = primary_spans.get(implied) or (
+            hist_spans[histology][:1] if histology else []
+        )
     if primary is None:
         for sent, m in pt.scan(_UNKNOWN_PRIMARY):
             if not pt.flags(sent, m.start(), m.end()) & NEGATED:
