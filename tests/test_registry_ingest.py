@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from registry import fakes
 from registry.fakes import EXTRACTOR, EXTRACTOR_V2, write_jsonl, write_reports
+from spinecase.documents import Document, ReadError, read_path
 from spinecase.registry import CaseFilter, IngestOptions, Registry, count_cases, ingest, iter_cases, pipeline
 from spinecase.registry.models import DocumentRow, IngestRun
+from spinecase.registry.work import read_task, split_tasks
 
 pytest_plugins = ["registry.plugin"]
 
@@ -143,3 +148,31 @@ def test_dask_cluster_reads_and_extracts(registry: Registry, tmp_path: Path) -> 
     with registry.session() as s:
         run = s.scalar(select(IngestRun).order_by(IngestRun.id.desc()))
         assert run is not None and run.backend == "dask"
+
+
+_LINE = st.one_of(
+    st.builds(lambda t: json.dumps({"id": "x", "text": t or "."}), st.text(max_size=50)),
+    st.sampled_from(["", "not json", "[1, 2]", '{"id": "no text"}']),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_LINE, min_size=1, max_size=30), part_bytes=st.integers(min_value=1, max_value=300))
+def test_json_lines_parts_read_what_the_reader_reads(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], part_bytes: int
+) -> None:
+    # a file of blank lines only: the reader says "empty file", which no single part can know
+    assume(any(line.strip() for line in lines))
+    path = tmp_path_factory.mktemp("parts") / "corpus.jsonl"
+    path.write_text(
+        "".join(line.replace("x", str(i), 1) + "\n" for i, line in enumerate(lines)), encoding="utf-8"
+    )
+
+    def outline(items: Iterable[Document | ReadError]) -> list[tuple[str, str, int | None]]:
+        return [
+            (d.id, d.text, None) if isinstance(d, Document) else ("error", d.message, d.line) for d in items
+        ]
+
+    parts = split_tasks(path, part_bytes)
+    assert sum(t.size for t in parts) == path.stat().st_size
+    assert outline(item for task in parts for item in read_task(task)) == outline(read_path(path))
