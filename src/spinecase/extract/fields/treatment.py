@@ -45,6 +45,10 @@ _NOT_PROCEDURE_BEFORE = re.compile(
     r"(?:disease|clinical|hemodynamic|haemodynamic|EWSR1|FLI-?1|gene|[A-Z0-9]{3,}[-/])\s*$", re.IGNORECASE
 )
 _BIOPSY = re.compile(r"biops", re.IGNORECASE)
+_HISTORY_WORDS = re.compile(
+    r"\bhad\s+(?:undergone|been)|\bpreviously\b|\bat\s+the\s+age\s+of\b|\byears?\s+(?:ago|earlier|before)\b",
+    re.IGNORECASE,
+)
 _DISEASE_WORD = re.compile(r"metasta|tumou?r|lesion|mass|infiltrat|compression|destruct|lytic", re.IGNORECASE)
 
 _DOSE = re.compile(
@@ -192,6 +196,7 @@ def extract_surgery(pt: PatientText, draft: Draft) -> None:
                 or prev.start == sent.start
                 or not _spine(text, prev.start, prev.end)
                 or not _DISEASE_WORD.search(text, prev.start, prev.end)
+                or _HISTORY_WORDS.search(text, sent.start, sent.end)
             ):
                 continue
         if om and not _spine(text, max(sent.start, s - 40), min(sent.end, e + 40)):
@@ -249,13 +254,22 @@ def extract_radiotherapy(pt: PatientText, draft: Draft) -> None:
             # the modality: the nearest radiotherapy term in this or the two previous sentences
             near = [r for r in rt_mentions if sentences[max(0, k - 2)].start <= r[0] <= sent.start]
             if not near:
-                continue
+                if c[1] is None:
+                    continue
+                # "a single 8-Gy fraction": a dose in fractions is radiotherapy even unnamed
+                near = [(sent.start, "radiotherapy", m.start(), m.end(), 0)]
             if any(r[4] & (NEGATED | HYPOTHETICAL) for r in near if r[0] == sent.start) and not any(
                 not r[4] & (NEGATED | HYPOTHETICAL) for r in near if r[0] == sent.start
             ):
                 continue
             if not spinal_target(k, m.start(), m.end()):
                 continue
+            # the radiotherapy term nearest before the dose in this sentence names its modality
+            same_before = [r for r in near if r[0] == sent.start and r[2] <= m.start()]
+            if same_before:
+                nearest = max(same_before, key=lambda r: r[2])
+                if nearest[1] != "radiotherapy":
+                    near = [nearest]
             same = [r[1] for r in near if r[0] == sent.start]
             specific = [r[1] for r in near if r[1] != "radiotherapy"]
             # "20 Gy radiation dose…" after "radiosurgery to the sacrum": the named modality wins
@@ -276,6 +290,16 @@ def extract_radiotherapy(pt: PatientText, draft: Draft) -> None:
                 continue
             undosed.setdefault(r[1], (r[2], r[3]))
 
+    # "20 Gy … 20 Gy in 5 fractions" said twice: keep the fuller statement of one course
+    fuller = {(c.modality, c.total_dose_gy) for c, _ in courses if c.fractions is not None}
+    courses = [
+        (c, sp) for c, sp in courses if c.fractions is not None or (c.modality, c.total_dose_gy) not in fuller
+    ]
+    # "20 Gy … 20 Gy in 5 fractions" said twice: keep the fuller statement of one course
+    fuller = {(c.modality, c.total_dose_gy) for c, _ in courses if c.fractions is not None}
+    courses = [
+        (c, sp) for c, sp in courses if c.fractions is not None or (c.modality, c.total_dose_gy) not in fuller
+    ]
     seen: set[tuple[str, float | None, int | None]] = set()
     for course, span in courses:
         key = (course.modality, course.total_dose_gy, course.fractions)

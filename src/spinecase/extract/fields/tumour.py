@@ -57,6 +57,9 @@ _FROM_PRIMARY = re.compile(
     r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+_COMPOUND_AFTER = re.compile(
+    r"-(?:invasive|sparing|derived|like|type|based|related|positive|negative)\b", re.IGNORECASE
+)
 _RESECTION_OF = re.compile(
     r"(?:resection|resected|excision|removal|biopsy|surgery)\s+(?:\w+\s+){0,2}?(?:of|on|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$",
     re.IGNORECASE,
@@ -171,13 +174,16 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
         # "rectal GIST" / "GIST of the stomach": a site next to the histology is its primary
         for scode, ss, se in site_table().find(text, max(sent.start, s - 30), min(sent.end, e + 40)):
             inside = ss >= s and se <= e  # "retroperitoneal paraganglioma" read as one term
+            if _COMPOUND_AFTER.match(text, se):
+                continue  # "muscle-invasive", "tissue-like": a modifier, not an organ
             if (
                 inside
                 or se <= s
                 and not re.search(r"[.;,]|metasta", text[se:s])
                 or ss >= e
                 and re.match(
-                    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?(?:\w+[\s-]+){0,2}?$",
+                    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of|in|arising\s+(?:in|from)|originating\s+(?:in|from)|from)\s+(?:the\s+)?"
+                    r"(?:\w+[\s-]+){0,2}?(?:(?:part|portion|segment|wall|body|tail|head)\s+of\s+(?:the\s+)?(?:\w+[\s-]+){0,1}?)?$",
                     text[e:ss],
                 )
             ):
@@ -211,8 +217,9 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
             if role == "lesion" and not flags & HYPOTHETICAL:
                 if not _BENIGN.search(text, sent.start, sent.end):
                     lesions.setdefault(code, []).append((s, e))
-                primary_votes[code] += weight
-                primary_spans[code].append((s, e))
+                if code not in ("soft_tissue", "bone", "lymph_node"):  # "a soft-tissue mass" names no primary
+                    primary_votes[code] += weight
+                    primary_spans[code].append((s, e))
             elif role == "primary" and not flags & HYPOTHETICAL:
                 primary_votes[code] += weight
                 primary_spans[code].append((s, e))
