@@ -222,7 +222,7 @@ def export_command(
     include_secondary: Annotated[
         bool | None,
         typer.Option(
-            "--include-secondary/--no-secondary", help="Literature-table cases [jsonl: no; tables: yes]."
+            "--include-secondary/--no-secondary", help="Literature-table cases (default: not in jsonl, in tables)."
         ),
     ] = None,
 ) -> None:

@@ -34,7 +34,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="SPINECASE_DB",
-        help="Registry database: a SQLAlchemy URL or a SQLite file [default: ./spinecase.db].",
+        help="Registry database: a SQLAlchemy URL or a SQLite file (default: ./spinecase.db).",
         show_default=False,
     ),
 ]

@@ -24,7 +24,7 @@ app.add_typer(pubmed_app, name="pubmed")
 @pubmed_app.command("search")
 def search_command(
     query: Annotated[
-        str, typer.Argument(help='A PubMed query, e.g. "spinal metastasis[tiab] AND case reports[pt]".')
+        str, typer.Argument(help='A PubMed query, e.g. "spinal metastasis\\[tiab] AND case reports\\[pt]".')
     ],
     max_records: Annotated[int, typer.Option("--max", min=1, help="Fetch at most this many records.")] = 100,
     ingest: Annotated[
@@ -43,7 +43,7 @@ def search_command(
 ) -> None:
     """Search PubMed, fetch the records (XML, in batches) and list them — or ingest them.
 
-      spinecase pubmed search "spinal metastasis[tiab] AND case reports[pt]" --max 500 --ingest
+      spinecase pubmed search "spinal metastasis\\[tiab] AND case reports\\[pt]" --max 500 --ingest
 
     The E-utilities address can be changed with SPINECASE_EUTILS_URL (e.g. a mirror or a test server).
     """
