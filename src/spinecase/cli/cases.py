@@ -222,7 +222,8 @@ def export_command(
     include_secondary: Annotated[
         bool | None,
         typer.Option(
-            "--include-secondary/--no-secondary", help="Literature-table cases (default: not in jsonl, in tables)."
+            "--include-secondary/--no-secondary",
+            help="Literature-table cases (default: not in jsonl, in tables).",
         ),
     ] = None,
 ) -> None:
