@@ -21,8 +21,6 @@ import pytest
 from spinecase.registry import Registry, open_registry
 from spinecase.web import WebConfig, create_app
 
-pytest_plugins = ["e2e.support"]
-
 CHROMIUM = Path(os.environ.get("SPINECASE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",

@@ -14,6 +14,7 @@ from spinecase.registry import get_case, history
 from spinecase.scores import compute
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ["e2e.support"]
 
 
 def _ingest(page: Any, base: str) -> int:
