@@ -123,7 +123,7 @@ class WordIndex:
     Lookups by one- or two-character beginnings gather the three-character groups that extend them.
     """
 
-    __slots__ = ("text", "lower", "_by_key", "_cache")
+    __slots__ = ("text", "lower", "_by_key", "_by_prefix", "_cache")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -139,6 +139,13 @@ class WordIndex:
             else:
                 hit.append(p)
         self._by_key = by_key
+        # every one-, two- and three-character beginning -> the three-character groups it covers
+        by_prefix: dict[str, list[str]] = {}
+        for k3 in by_key:
+            for n in (1, 2, 3):
+                if len(k3) >= n:
+                    by_prefix.setdefault(k3[:n], []).append(k3)
+        self._by_prefix = by_prefix
         self._cache: dict[frozenset[str], list[int]] = {}
 
     def positions(self, keys: frozenset[str]) -> list[int]:
@@ -146,10 +153,10 @@ class WordIndex:
         cached = self._cache.get(keys)
         if cached is not None:
             return cached
-        out: list[int] = []
-        for k3, hit in self._by_key.items():
-            if k3 in keys or k3[:2] in keys or k3[:1] in keys:
-                out.extend(hit)
+        groups: set[str] = set()
+        for prefix in self._by_prefix.keys() & keys:
+            groups.update(self._by_prefix[prefix])
+        out = [p for k3 in groups for p in self._by_key[k3]]
         out.sort()
         self._cache[keys] = out
         return out
