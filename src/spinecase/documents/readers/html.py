@@ -28,6 +28,7 @@ from typing import Any
 from ..model import Document, ReadError, Section, SectionKind
 from ..sections import classify_heading
 from .base import ReadOptions, Source, decode_text, read_whole
+from .text import _binary_reason as binary_reason
 from .xmlutil import TextAssembler, local, norm, text_of
 
 FORMAT = "html"
@@ -258,6 +259,9 @@ def read(source: Source, options: ReadOptions) -> Iterator[Document | ReadError]
     html, encoding = decode_text(data, m.group(1).decode("ascii") if m else None)
     if not html.strip():
         yield ReadError(source.name, "empty file")
+        return
+    if reason := binary_reason(data, html, encoding):  # an image or program saved as .html
+        yield ReadError(source.name, reason)
         return
     parser = _MetaParser()
     parser.feed(html)
