@@ -125,6 +125,10 @@ def iterparse(fh: Readable, events: Iterable[str]) -> Iterator[tuple[str, Elemen
 
 def xml_error(source: Source, exc: BaseException) -> ReadError:
     """Turn a parse failure into a :class:`ReadError` that says what happened."""
+    if isinstance(exc, DET.EntitiesForbidden) and (exc.sysid or exc.pubid):
+        return ReadError(
+            source.name, "refused: the XML declares an external entity (never resolved or fetched)"
+        )
     if isinstance(exc, DET.EntitiesForbidden):
         return ReadError(
             source.name,
@@ -137,6 +141,9 @@ def xml_error(source: Source, exc: BaseException) -> ReadError:
         return ReadError(source.name, f"refused unsafe XML: {exc}")
     if isinstance(exc, ET.ParseError):
         return ReadError(source.name, f"malformed XML: {exc}")
+    if isinstance(exc, RecursionError):
+        # the parser copes with any depth, but walking the tree recursively does not
+        return ReadError(source.name, "refused: the XML is nested too deeply to read")
     if isinstance(exc, GZIP_ERRORS):
         return gzip_error(source, exc)
     if isinstance(exc, OSError):
@@ -149,6 +156,7 @@ XML_ERRORS: tuple[type[BaseException], ...] = (
     defusedxml.DefusedXmlException,
     ET.ParseError,
     OSError,
+    RecursionError,
     *GZIP_ERRORS,
 )
 
