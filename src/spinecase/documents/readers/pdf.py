@@ -33,6 +33,7 @@ Example::
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -42,6 +43,10 @@ from .base import PDF_MAGIC, ReadOptions, Source, read_whole
 from .headings import detect_sections
 
 FORMAT = "pdf"
+
+# pypdf logs what it repairs in a damaged file ("EOF marker not found"); without a handler Python
+# prints that on standard error, a stray line beside the one-line error the reader already gives
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 _RUNS = re.compile(r"\S+(?: \S+)*")
 _SPACES = re.compile(r"[ \t]{2,}")
