@@ -57,6 +57,11 @@ _FROM_PRIMARY = re.compile(
     r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+_NODE_INVOLVED = re.compile(
+    r"\b(?:enlarged|hypermetabolic|(?:FDG-)?avid|suspicious|pathological|metastatic|positive|involved|bulky|necrotic)\b"
+    r"|\b\d+\s+(?:of|/)\s*\d+\b[^.;]{0,30}\b(?:involved|positive|metastatic)|\bcontained\s+(?:tumou?r|metasta\w*)",
+    re.IGNORECASE,
+)
 _COMPOUND_AFTER = re.compile(
     r"-(?:invasive|sparing|derived|like|type|based|related|positive|negative)\b", re.IGNORECASE
 )
@@ -202,6 +207,10 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
                 primary_spans[code].append((s, e))
                 continue
             role, weight = _site_role(pt, sent.start, sent.end, s, e)
+            if code == "lymph_node" and role == "none" and _NODE_INVOLVED.search(
+                text[max(sent.start, s - 45) : min(sent.end, e + 40)]
+            ):
+                role = "metastatic"  # "enlarged hypermetabolic para-aortic lymph nodes", "4 of 17 nodes involved"
             if code in _STRICT_SITES and role == "metastatic" and not _AFTER_MET.match(text[e : e + 12]):
                 continue  # "soft-tissue component" of a vertebral lesion is not a soft-tissue metastasis
             if (
