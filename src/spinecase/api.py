@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .documents import Document, ReadError, read_documents
+from .documents.readers import DEFAULT_MAX_BYTES
 from .extract import extract_cases
 from .records import CaseRecord
 
@@ -27,19 +28,24 @@ class ExtractionResult:
     documents: int = 0
 
 
-def iter_cases(paths: Iterable[str]) -> Iterator[tuple[Document, list[CaseRecord]] | ReadError]:
-    """Stream ``(document, records)`` pairs (or :class:`ReadError`) over files, folders and globs."""
-    for item in read_documents(list(paths)):
+def iter_cases(
+    paths: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[tuple[Document, list[CaseRecord]] | ReadError]:
+    """Stream ``(document, records)`` pairs (or :class:`ReadError`) over files, folders and globs;
+    a file (or JSON Lines record) over ``max_bytes`` is an error naming the limit."""
+    for item in read_documents(list(paths), max_bytes=max_bytes):
         if isinstance(item, ReadError):
             yield item
         else:
             yield item, extract_cases(item)
 
 
-def extract_paths(paths: Iterable[str], *, progress: bool = False) -> ExtractionResult:
+def extract_paths(
+    paths: Iterable[str], *, progress: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ExtractionResult:
     """Read and extract every document under ``paths``; collect records and errors."""
     result = ExtractionResult()
-    stream = iter_cases(paths)
+    stream = iter_cases(paths, max_bytes=max_bytes)
     if progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..api import ExtractionResult, extract_paths
+from ..documents.readers import DEFAULT_MAX_BYTES
 from ..records import CaseRecord
 from . import app
 
@@ -59,6 +60,12 @@ def extract_command(
     example: Annotated[
         bool, typer.Option("--example", help="Run on a built-in demonstration report.")
     ] = False,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes", min=1, help="Refuse a file (or JSON Lines record) larger than this many bytes."
+        ),
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Extract one evidence-linked case record per patient from case reports.
 
@@ -78,7 +85,9 @@ def extract_command(
     if not paths:
         raise typer.BadParameter("give at least one PATH, or --example", param_hint="PATHS")
     err = Console(stderr=True)
-    result = extract_paths(paths, progress=sys.stderr.isatty() and fmt is not OutputFormat.table)
+    result = extract_paths(
+        paths, progress=sys.stderr.isatty() and fmt is not OutputFormat.table, max_bytes=max_bytes
+    )
     for e in result.errors:
         err.print(f"[red]error[/red] {e}", highlight=False, markup=True, soft_wrap=True)
     text = _render(result, fmt)

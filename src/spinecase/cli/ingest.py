@@ -15,6 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from ..documents.readers import DEFAULT_MAX_BYTES
 from ..registry import IngestOptions, IngestSummary, Registry, display_url, ingest
 from . import app
 from .db import DbOption, err, open_db
@@ -95,6 +96,12 @@ def ingest_command(
         bool, typer.Option("--force", help="Re-extract texts already stored with this extractor version.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes", min=1, help="Refuse a file (or JSON Lines record) larger than this many bytes."
+        ),
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Read, extract and store case reports in the registry; safe to run again at any time.
 
@@ -106,7 +113,9 @@ def ingest_command(
     same words) is stored once. Texts already stored with the current extractor version are skipped
     before extraction. Exit status 1 when any input failed.
     """
-    options = IngestOptions(workers=workers, dask=dask, force=force, publication_type=publication_type)
+    options = IngestOptions(
+        workers=workers, dask=dask, force=force, publication_type=publication_type, max_bytes=max_bytes
+    )
     with open_db(db) as reg:
         summary = run_ingest(paths, reg, options, quiet=quiet)
     if summary.failed:
