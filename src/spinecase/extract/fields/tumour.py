@@ -81,7 +81,8 @@ _BEFORE_MET = re.compile(
     re.IGNORECASE,
 )
 _MET_WORD = re.compile(
-    r"metasta|secondar|spread|disseminat|lesion|nodule|uptake|lytic|destruct|involv", re.IGNORECASE
+    r"metasta|secondar|spread|disseminat|lesion|nodule|uptake|lytic|destruct|involv|infiltrat|deposit|recurren",
+    re.IGNORECASE,
 )
 _STOP_BEFORE = re.compile(
     r".*[.;:]|.*\b(?:but|however|whereas|while|although|from)\b", re.IGNORECASE | re.DOTALL
@@ -207,8 +208,10 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
                 primary_spans[code].append((s, e))
                 continue
             role, weight = _site_role(pt, sent.start, sent.end, s, e)
-            if code == "lymph_node" and role == "none" and _NODE_INVOLVED.search(
-                text[max(sent.start, s - 45) : min(sent.end, e + 40)]
+            if (
+                code == "lymph_node"
+                and role == "none"
+                and _NODE_INVOLVED.search(text[max(sent.start, s - 45) : min(sent.end, e + 40)])
             ):
                 role = "metastatic"  # "enlarged hypermetabolic para-aortic lymph nodes", "4 of 17 nodes involved"
             if code in _STRICT_SITES and role == "metastatic" and not _AFTER_MET.match(text[e : e + 12]):
