@@ -86,7 +86,7 @@ _TUMOUR = re.compile(
     r"involv\w*|deposits?|neoplas\w*|malignan\w*|uptake|hypermetabolic|avid|invasion|invad\w*|collapse|pathologic\w*|"
     r"replace\w*|abnormal\s+signal|gist|carcinoma|myeloma|plasmacytoma|lymphoma|sarcoma|\bnet\b|carcinoid|expansile|"
     r"soft[\s-]tissue\s+component|epidural\s+(?:extension|mass|component|tumou?r)|cord\s+compression|compressi\w+\s+of\s+the\s+(?:spinal\s+)?cord|"
-    r"disease|cancer|spread|foci|focus|erosion|enhancing",
+    r"disease|cancer|spread|foci|focus|erosion|enhancing|hypercapta\w*|hypermetabol\w*|hot\s+spots?|increased\s+activit\w*",
     re.IGNORECASE,
 )
 # With a known cancer, a resected vertebra or a changed marrow signal is where the tumour is; in a

@@ -62,6 +62,11 @@ _NODE_INVOLVED = re.compile(
     r"|\b\d+\s+(?:of|/)\s*\d+\b[^.;]{0,30}\b(?:involved|positive|metastatic)|\bcontained\s+(?:tumou?r|metasta\w*)",
     re.IGNORECASE,
 )
+_NEGATION_IN_GAP = re.compile(r"\b(?:no|not|without|negative|free)\b", re.IGNORECASE)
+_BEFORE_LESION = re.compile(
+    r"\b(?:mass|lesion|nodule|tumou?r|ulcer|polyp)\s+(?:[\w-]+\s+){0,2}?(?:in|at|of|on|within)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _COMPOUND_AFTER = re.compile(
     r"-(?:invasive|sparing|derived|like|type|based|related|positive|negative)\b", re.IGNORECASE
 )
@@ -123,7 +128,7 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
     if _RESECTION_OF.search(before_full):
         return "primary", 1.5  # "wedge resection of the stomach": the primary's organ, usually
     ma = _AFTER_MET.match(after)
-    if ma and not _CANCER_IN_GAP.search(ma.group("gap")):
+    if ma and not _CANCER_IN_GAP.search(ma.group("gap")) and not _NEGATION_IN_GAP.search(ma.group("gap")):
         return "metastatic", 1
     pa = _AFTER_PRIMARY.match(after)
     if pa:
@@ -138,6 +143,8 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
         return "metastatic", 1
     if _BEFORE_PRIMARY.search(before_full):
         return "primary", 2
+    if _BEFORE_LESION.search(before_clause):
+        return "lesion", 0.5  # "an ulcerated mass at the antrum"
     return "none", 0
 
 
