@@ -33,7 +33,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .bulk import store_batch
-from .engine import Registry, RegistryError
+from .engine import Registry, RegistryError, display_url
 from .models import IngestRun, utcnow
 from .store import Incoming
 from .work import (
@@ -377,7 +377,10 @@ def ingest(
     backend = (
         "dask" if opts.dask is not None else f"processes:{opts.workers}" if opts.workers > 1 else "local"
     )
-    summary.run_id = _start_run(registry, path_list, backend, version)
+    try:
+        summary.run_id = _start_run(registry, path_list, backend, version)
+    except OperationalError as exc:
+        raise storage_error(registry, exc) from exc
     settings = WorkSettings(
         extractor_version=version,
         extractor=opts.extractor,
@@ -409,11 +412,26 @@ def ingest(
         status = "failed" if summary.failed else "completed"
         if summary.new + summary.updated >= ANALYZE_AFTER:
             refresh_statistics(registry)
+    except OperationalError as exc:
+        # the writer's retries are spent (disk full, server gone): one clear message, no traceback;
+        # every document committed before is whole, and running the command again finishes the job
+        status = "failed"
+        raise storage_error(registry, exc) from exc
     finally:
         report(force=True)
         with contextlib.suppress(SQLAlchemyError):  # never hide the real error behind bookkeeping
             _finish_run(registry, summary, status)
     return summary
+
+
+def storage_error(registry: Registry, exc: OperationalError) -> RegistryError:
+    """The one-line error of a registry that cannot be written (after the writer's retries)."""
+    reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    return RegistryError(
+        f"cannot write to the registry at {display_url(registry.url)}: "
+        f"{reason[0] if reason else type(exc).__name__}; every document stored so far is complete: "
+        "fix the cause (disk space, database server) and run the same command again"
+    )
 
 
 def _results(
@@ -447,8 +465,13 @@ def _results(
         def lookup(hashes: list[str]) -> set[str]:
             from .store import known_inputs
 
-            with registry.session() as session:
-                return known_inputs(session, hashes, settings.extractor_version)
+            try:
+                with registry.session() as session:
+                    return known_inputs(session, hashes, settings.extractor_version)
+            except OperationalError:
+                # a dropped connection (server restart) costs only the shortcut: these documents are
+                # extracted, and the writer, which retries, still stores each of them once
+                return set()
 
         for task in tasks:
             yield task, process_documents(read_task(task, settings.max_bytes), settings, lookup)
