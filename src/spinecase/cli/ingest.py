@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -16,7 +17,7 @@ from rich.progress import (
 )
 
 from ..documents.readers import DEFAULT_MAX_BYTES
-from ..registry import IngestOptions, IngestSummary, Registry, display_url, ingest
+from ..registry import IngestOptions, IngestSummary, Registry, RegistryError, display_url, ingest
 from . import app
 from .db import DbOption, err, open_db
 
@@ -52,6 +53,9 @@ def run_ingest(paths: list[str], reg: Registry, options: IngestOptions, quiet: b
             "interrupted: every document stored so far is complete; run the same command again to finish."
         )
         raise typer.Exit(130) from None
+    except RegistryError as exc:  # the registry could not be written (disk full, server gone)
+        err.print(f"[red]error[/red]: {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
     if not quiet:
         print_summary(summary, display_url(reg.url))
     return summary
