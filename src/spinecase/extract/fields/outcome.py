@@ -60,7 +60,7 @@ _INTACT = re.compile(
     re.IGNORECASE,
 )
 _TRAUMA = re.compile(
-    r"\btrauma\w*|\binjur(?:y|ies)\b|\baccident\b|\bfall\b|\bstroke\b|\bcongenital\b|\bspina\s+bifida\b|\bpolio",
+    r"(?<!non-)(?<!non)\btrauma\w*|\binjur(?:y|ies)\b|\baccident\b|\bfall\b|\bstroke\b|\bcongenital\b|\bspina\s+bifida\b|\bpolio",
     re.IGNORECASE,
 )
 _GENERALISED = re.compile(

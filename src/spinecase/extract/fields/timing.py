@@ -96,6 +96,7 @@ _FOUND = re.compile(
     re.IGNORECASE,
 )
 _SPINAL_REFERENCE = re.compile(
+    r"\s*the\s+(?:second|third|fourth|fifth|last|latest|final|most\s+recent|repeat|redo)\b|"
     r"\s*(?:the\s+)?(?:\w+\s+)?(?:spinal|spine|vertebra\w*|decompress\w*|fixation|corpectomy|laminectomy|kyphoplasty|vertebroplasty|"
     r"radiotherapy|radiosurgery|SBRT|irradiation|admission|presentation|discharge|kyphoplasty|stabili[sz]ation)",
     re.IGNORECASE,

@@ -81,7 +81,7 @@ _AFTER_MET = re.compile(
 )
 _BEFORE_MET = re.compile(
     r"(?:metasta\w*|spread\w*|disseminat\w+|involv\w+|infiltrat\w+|lesions?|nodules?|masses|deposits?|uptake|destruction|"
-    r"osteolysis|foci|focus|recurrence)\s+(?:[\w-]+\s+){0,4}?(?:to|in|into|of|at|involving|within|throughout|including|on)\s+"
+    r"osteolysis|foci|focus|recurrence)[\s,]+(?:[\w-]+[\s,]+){0,4}?(?:to|in|into|of|at|involving|within|throughout|including|on)\s+"
     r"(?:[\w'’-]+[\s,]+){0,12}?$",
     re.IGNORECASE,
 )
@@ -90,7 +90,7 @@ _MET_WORD = re.compile(
     re.IGNORECASE,
 )
 _STOP_BEFORE = re.compile(
-    r".*[.;:]|.*\b(?:but|however|whereas|while|although|from)\b", re.IGNORECASE | re.DOTALL
+    r".*[.;]|.*\b(?:but|however|whereas|while|although|from)\b", re.IGNORECASE | re.DOTALL
 )
 _CANCER_IN_GAP = re.compile(rf"\b{_CANCER_NOUN}\b", re.IGNORECASE)
 _SPINE_WORDS = re.compile(
