@@ -171,12 +171,6 @@ class _Writer:
         elif item.kind == "skipped":
             s.skipped += 1
         else:
-            # --- review hook (issue 5): the document's literature-table cases, stored as secondary cases
-            from ..review.littable_store import literature_records
-
-            if item.document is not None:
-                item.records = [*item.records, *literature_records(item.document)]
-            # --- end of review hook
             self.pending.append(item)
             if len(self.pending) >= self.options.commit_every or time.monotonic() - self.last_flush > 1.0:
                 self.flush()

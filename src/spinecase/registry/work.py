@@ -222,12 +222,17 @@ def _wanted(doc: Document, publication_type: str | None) -> bool:
 
 def _extract(doc: Document, keys: DocKeys, settings: WorkSettings) -> Processed:
     try:
-        records = load_extractor(settings.extractor)(doc)
+        records = list(load_extractor(settings.extractor)(doc))
+        # review hook (issue 5): the document's literature-table cases, stored as secondary cases.
+        # It runs here, in the workers, so a long table never holds up the single writer.
+        from ..review.littable_store import literature_records
+
+        records += literature_records(doc)
     except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
         return Processed(
             "error", doc.source, error=f"{doc.id}: extraction failed: {type(exc).__name__}: {exc}"
         )
-    return Processed("extracted", doc.source, document=doc, keys=keys, records=list(records))
+    return Processed("extracted", doc.source, document=doc, keys=keys, records=records)
 
 
 def process_documents(
