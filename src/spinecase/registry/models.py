@@ -79,7 +79,8 @@ class DocumentRow(Base):
     sections: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     extractor_version: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: indexed (migration 0003): the newest update is one B-tree step, not a scan of every text
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     cases: Mapped[list[CaseRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
@@ -138,7 +139,7 @@ class CaseRow(Base):
     cited_by: Mapped[str | None] = mapped_column(Text)
     reference_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     document: Mapped[DocumentRow] = relationship(back_populates="cases")
     values: Mapped[list[FieldValue]] = relationship(
