@@ -56,15 +56,37 @@ def test_max_records_limits_the_fetch_and_the_base_url_comes_from_the_environmen
     assert len(fetched.articles) == 3
 
 
+class FakeClock:
+    """Time that passes only when the client sleeps: the spacing test does not depend on load."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def test_requests_are_spaced_to_the_rate_limit() -> None:
     for api_key, interval in ((None, 1 / 3), ("secret", 0.1)):
+        clock = FakeClock()
         with EutilsServer() as server:
-            fetch_pubmed("x", max_records=5, base_url=server.url, api_key=api_key, batch=2)
-            times = [r.at for r in server.fake.requests]
+            eu = Eutils(server.url, api_key, sleep=clock.sleep, clock=clock)
+            fetch_pubmed("x", max_records=5, client=eu, batch=2)
             params = server.fake.requests[0].params
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        assert min(gaps) >= interval - 0.02, (api_key, gaps)
+        gaps = [b - a for a, b in zip(eu.sent, eu.sent[1:], strict=False)]
+        assert len(eu.sent) == 4 and min(gaps) == pytest.approx(interval)
         assert params.get("api_key") == api_key and params["tool"] == "spinecase"
+
+
+def test_real_time_spacing_without_a_key() -> None:
+    with EutilsServer() as server:
+        eu = Eutils(server.url)
+        fetch_pubmed("x", max_records=4, client=eu, batch=2)
+    gaps = [b - a for a, b in zip(eu.sent, eu.sent[1:], strict=False)]
+    assert min(gaps) >= 1 / 3 - 0.005
 
 
 def test_transient_failures_are_retried_with_exponential_backoff() -> None:

@@ -85,21 +85,25 @@ class Eutils:
         retries: int = 5,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         base = base_url or os.environ.get(ENV_EUTILS_URL) or DEFAULT_EUTILS_URL
         self.base_url = base if base.endswith("/") else base + "/"
         self.api_key = api_key or os.environ.get(ENV_API_KEY) or None
         self.min_interval = 0.1 if self.api_key else 1 / 3
         self.tool, self.email, self.timeout = tool, email, timeout
-        self.retries, self.backoff, self._sleep = retries, backoff, sleep
-        self._last = 0.0
-        self.requests = 0
+        self.retries, self.backoff, self._sleep, self._clock = retries, backoff, sleep, clock
+        self._last: float | None = None
+        #: when each request left (``clock`` time): the record of the spacing NCBI asks for
+        self.sent: list[float] = []
 
     def _wait_turn(self) -> None:
-        delay = self._last + self.min_interval - time.monotonic()
-        if delay > 0:
-            self._sleep(delay)
-        self._last = time.monotonic()
+        if self._last is not None:
+            delay = self._last + self.min_interval - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+        self._last = self._clock()
+        self.sent.append(self._last)
 
     def get(self, endpoint: str, params: dict[str, Any]) -> bytes:
         """GET ``endpoint`` (``esearch.fcgi``…) with ``params``; retries transient failures."""
@@ -112,7 +116,6 @@ class Eutils:
         last_error = ""
         for attempt in range(self.retries + 1):
             self._wait_turn()
-            self.requests += 1
             wait = self.backoff * 2**attempt
             try:
                 with urllib.request.urlopen(url, timeout=self.timeout) as resp:
