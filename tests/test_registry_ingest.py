@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from registry import fakes
 from registry.fakes import EXTRACTOR, EXTRACTOR_V2, write_jsonl, write_reports
 from spinecase.documents import Document, ReadError, read_path
-from spinecase.registry import CaseFilter, IngestOptions, Registry, count_cases, ingest, iter_cases, pipeline
+from spinecase.registry import (
+    CaseFilter,
+    IngestOptions,
+    Registry,
+    RegistryError,
+    count_cases,
+    ingest,
+    iter_cases,
+    pipeline,
+)
 from spinecase.registry.models import DocumentRow, IngestRun
 from spinecase.registry.work import read_task, split_tasks
 
@@ -176,3 +185,16 @@ def test_json_lines_parts_read_what_the_reader_reads(
     parts = split_tasks(path, part_bytes)
     assert sum(t.size for t in parts) == path.stat().st_size
     assert outline(item for task in parts for item in read_task(task)) == outline(read_path(path))
+
+
+def test_a_dead_worker_stops_the_ingest_cleanly(tmp_path: Path) -> None:
+    write_reports(tmp_path / "r", 30)
+    (tmp_path / "r" / "a-dies.txt").write_text("A 50-year-old man. WORKER-EXIT", encoding="utf-8")
+    reg = Registry(f"sqlite:///{tmp_path / 'dead.db'}")
+    with pytest.raises(RegistryError, match="worker process stopped unexpectedly"):
+        ingest([tmp_path / "r"], reg, IngestOptions(workers=2, extractor=EXTRACTOR, version="fake-1"))
+    with reg.session() as s:
+        assert s.scalar(select(IngestRun.status)) == "interrupted"
+    rerun = ingest([tmp_path / "r" / f"report-{i:05d}.txt" for i in range(30)], reg, FAKE)
+    assert (rerun.failed, rerun.new + rerun.unchanged) == (0, 30)
+    reg.dispose()

@@ -7,6 +7,7 @@ exported faithfully; a predictable extractor makes those tests exact. All texts 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -45,6 +46,8 @@ def extract(doc: Document) -> list[CaseRecord]:
     """Age, sex, histology, primary site, levels and SBRT of each "Case N" of an invented report."""
     if "EXTRACTOR-CRASH" in doc.text:
         raise RuntimeError("the fake extractor was told to crash")
+    if "WORKER-EXIT" in doc.text:
+        os._exit(3)  # a worker process dying (out of memory, killed): no exception, no clean-up
     records = []
     for n, (lo, hi) in enumerate(_segments(doc.text), 1):
         rec = CaseRecord(document=doc.id, case=n)

@@ -24,7 +24,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -318,7 +318,13 @@ def _pooled(
                 )
 
     for task in tasks:
-        pending[executor.submit(run_task, task, settings)] = task
+        try:
+            pending[executor.submit(run_task, task, settings)] = task
+        except BrokenExecutor as exc:  # a worker died (killed, out of memory): the pool is gone
+            raise RegistryError(
+                f"a worker process stopped unexpectedly ({exc}); every document stored so far is "
+                "complete: run the same command again to finish"
+            ) from exc
         while len(pending) >= in_flight:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             yield from collect(done)
