@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from registry import fakes
 from registry.fakes import EXTRACTOR, EXTRACTOR_V2, write_jsonl, write_reports
@@ -198,3 +199,18 @@ def test_a_dead_worker_stops_the_ingest_cleanly(tmp_path: Path) -> None:
     rerun = ingest([tmp_path / "r" / f"report-{i:05d}.txt" for i in range(30)], reg, FAKE)
     assert (rerun.failed, rerun.new + rerun.unchanged) == (0, 30)
     reg.dispose()
+
+
+def test_a_registry_that_cannot_be_written_ends_the_ingest_with_a_reason(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_reports(tmp_path / "r", 3)
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT INTO documents", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(pipeline, "store_batch", disk_full)
+    monkeypatch.setattr(pipeline, "WRITE_BACKOFF", 0.0)
+    with pytest.raises(RegistryError, match="cannot write to the registry: database or disk is full"):
+        ingest([tmp_path / "r"], registry, FAKE)
+    assert _documents(registry) == 0

@@ -52,6 +52,10 @@ from .work import (
 
 #: A JSON Lines file is read in parts of this size: workers share them, progress advances per part.
 JSONL_PART_BYTES = 1 << 20
+#: A batch the database refuses (locked, disconnected, full) is tried this often, waiting
+#: WRITE_BACKOFF, then twice as long, … between attempts (0.5 + 1 + 2 + 4 s by default).
+WRITE_ATTEMPTS = 5
+WRITE_BACKOFF = 0.5
 #: Refresh the planner's statistics after an ingest that stored at least this many documents.
 ANALYZE_AFTER = 1000
 #: The failures an ingest summary (and the ``ingest_runs`` row) keeps in full.
@@ -184,7 +188,7 @@ class _Writer:
         for item in self.pending:
             assert item.document is not None and item.keys is not None
             batch.append(Incoming(item.document, item.keys, item.records, version))
-        for attempt in range(5):
+        for attempt in range(WRITE_ATTEMPTS):
             try:
                 with self.registry.write() as session:
                     results = store_batch(session, batch, force=self.options.force)
@@ -198,11 +202,14 @@ class _Writer:
                     ]
                     self._record_run(session, outcomes)
                 break
-            except OperationalError:
-                # locked past the busy timeout or disconnected: the whole batch is retried
-                if attempt == 4:
-                    raise
-                time.sleep(0.5 * 2**attempt)
+            except OperationalError as exc:
+                # locked past the busy timeout, disconnected, disk full: the whole batch is retried
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise RegistryError(
+                        f"cannot write to the registry: {exc.orig or exc}; every document stored so far "
+                        "is complete: run the same command again to finish"
+                    ) from exc
+                time.sleep(WRITE_BACKOFF * 2**attempt)
         for outcome, failure in outcomes:
             if failure is not None:
                 self.summary.fail(failure)
