@@ -5,6 +5,8 @@ Each command group lives in its own module and registers itself on :data:`app`.
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 app = typer.Typer(
@@ -19,17 +21,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Command modules register themselves on import (order = order in --help).
-from . import case_scores as _case_scores  # noqa: E402,F401
-from . import cases as _cases  # noqa: E402,F401
-from . import db as _db  # noqa: E402,F401
-from . import extract as _extract  # noqa: E402,F401
-from . import ingest as _ingest  # noqa: E402,F401
-from . import pubmed as _pubmed  # noqa: E402,F401
-from . import review as _review  # noqa: E402,F401
-from . import score as _score  # noqa: E402,F401
-from . import similar as _similar  # noqa: E402,F401
-from . import web as _web  # noqa: E402,F401
+# Command modules register themselves on import; the order here is the order in --help. A module
+# that is not part of this installation is skipped, so the command line never breaks on one absent
+# command; a module that exists but fails to import still raises.
+_COMMAND_MODULES = (
+    "extract",
+    "ingest",
+    "cases",
+    "case_scores",
+    "db",
+    "pubmed",
+    "score",
+    "review",
+    "similar",
+    "web",
+)
+for _name in _COMMAND_MODULES:
+    try:
+        importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{__name__}.{_name}":
+            raise
 
 
 def main() -> None:
