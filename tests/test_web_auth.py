@@ -21,10 +21,10 @@ from spinecase.web import is_loopback, needs_accounts
 pytest_plugins = ["e2e.support"]
 
 
-def test_single_user_mode_on_loopback_without_accounts(registry: Registry) -> None:
+def test_single_user_mode_on_loopback_without_accounts(web_registry: Registry) -> None:
     for host in ("127.0.0.1", "localhost", "::1"):
         assert is_loopback(host) and not needs_accounts(host, 0)
-    with make_client(registry) as c:
+    with make_client(web_registry) as c:
         me = c.get("/api/me").json()
         assert me["single_user"] is True and me["name"] == "tester" and me["role"] == "admin"
         assert c.get("/cases").status_code == 200
@@ -72,77 +72,79 @@ def test_login_never_redirects_to_another_site(accounts: Accounts) -> None:
         assert r.status_code == 303 and r.headers["location"] == "/", target
 
 
-def test_password_change_and_removal_end_sessions(accounts: Accounts, registry: Registry) -> None:
+def test_password_change_and_removal_end_sessions(accounts: Accounts, web_registry: Registry) -> None:
     from spinecase.auth import remove_user, set_password, set_role
 
     c = accounts.client("cora")
     assert c.get("/api/me").json()["role"] == "curator"
-    with registry.write() as s:
+    with web_registry.write() as s:
         set_role(s, "cora", "viewer")
     assert c.get("/api/me").json()["role"] == "viewer"  # effective at the next request
-    with registry.write() as s:
+    with web_registry.write() as s:
         set_password(s, "cora", "a-brand-new-password")
     assert c.get("/api/cases").status_code == 401
     v = accounts.client("vera")
-    with registry.write() as s:
+    with web_registry.write() as s:
         remove_user(s, "vera")
     assert v.get("/api/cases").status_code == 401
 
 
-def test_passwords_are_stored_as_argon2id_hashes(registry: Registry) -> None:
-    with registry.write() as s:
+def test_passwords_are_stored_as_argon2id_hashes(web_registry: Registry) -> None:
+    with web_registry.write() as s:
         add_user(s, "hana", "viewer", "a long enough secret")
-    with registry.session() as s:
+    with web_registry.session() as s:
         stored = s.scalar(select(User.password_hash).where(User.name == "hana"))
     assert stored is not None and stored.startswith("$argon2id$") and "a long enough secret" not in stored
-    with registry.write() as s:
+    with web_registry.write() as s:
         assert authenticate(s, "hana", "a long enough secret") is not None
         assert authenticate(s, "hana", "A long enough secret") is None
         assert authenticate(s, "", "") is None
-    with pytest.raises(AccountError, match="exists already"), registry.write() as s:
+    with pytest.raises(AccountError, match="exists already"), web_registry.write() as s:
         add_user(s, "hana", "admin", "another long secret")
-    with pytest.raises(AccountError, match="at least 10"), registry.write() as s:
+    with pytest.raises(AccountError, match="at least 10"), web_registry.write() as s:
         add_user(s, "ivo", "viewer", "short")
-    with pytest.raises(AccountError, match="unknown role"), registry.write() as s:
+    with pytest.raises(AccountError, match="unknown role"), web_registry.write() as s:
         add_user(s, "ivo", "superuser", "long enough password")
-    with pytest.raises(AccountError, match="invalid user name"), registry.write() as s:
+    with pytest.raises(AccountError, match="invalid user name"), web_registry.write() as s:
         add_user(s, "<b>ivo</b>", "viewer", "long enough password")
     assert role_allows("admin", "viewer") and not role_allows("viewer", "admin")
 
 
-def test_users_cli(db_url: str) -> None:
+def test_users_cli(web_db_url: str) -> None:
     runner = CliRunner()
     r = runner.invoke(
         cli,
-        ["users", "add", "ana", "--role", "curator", "--db", db_url, "--password-stdin"],
+        ["users", "add", "ana", "--role", "curator", "--db", web_db_url, "--password-stdin"],
         input="correct horse battery\n",
     )
     assert r.exit_code == 0, r.output
     r = runner.invoke(
-        cli, ["users", "add", "ana", "--db", db_url, "--password-stdin"], input="correct horse battery\n"
+        cli, ["users", "add", "ana", "--db", web_db_url, "--password-stdin"], input="correct horse battery\n"
     )
     assert r.exit_code == 2 and "exists already" in r.output
-    r = runner.invoke(cli, ["users", "add", "bo", "--db", db_url, "--password-stdin"], input="short\n")
+    r = runner.invoke(cli, ["users", "add", "bo", "--db", web_db_url, "--password-stdin"], input="short\n")
     assert r.exit_code == 2 and "at least 10" in r.output
-    assert runner.invoke(cli, ["users", "role", "ana", "admin", "--db", db_url]).exit_code == 0
-    listed = runner.invoke(cli, ["users", "list", "--db", db_url])
+    assert runner.invoke(cli, ["users", "role", "ana", "admin", "--db", web_db_url]).exit_code == 0
+    listed = runner.invoke(cli, ["users", "list", "--db", web_db_url])
     assert listed.exit_code == 0 and "ana" in listed.output and "admin" in listed.output
     r = runner.invoke(
-        cli, ["users", "password", "ana", "--db", db_url, "--password-stdin"], input="another horse battery\n"
+        cli,
+        ["users", "password", "ana", "--db", web_db_url, "--password-stdin"],
+        input="another horse battery\n",
     )
     assert r.exit_code == 0
-    reg = open_registry(db_url)
+    reg = open_registry(web_db_url)
     with reg.write() as s:
         assert authenticate(s, "ana", "another horse battery") is not None
-    assert runner.invoke(cli, ["users", "remove", "ana", "--db", db_url]).exit_code == 0
+    assert runner.invoke(cli, ["users", "remove", "ana", "--db", web_db_url]).exit_code == 0
     with reg.session() as s:
         assert list_users(s) == []
     reg.dispose()
-    assert runner.invoke(cli, ["users", "remove", "ana", "--db", db_url]).exit_code == 2
+    assert runner.invoke(cli, ["users", "remove", "ana", "--db", web_db_url]).exit_code == 2
 
 
-def test_serve_refuses_a_public_address_without_accounts(db_url: str) -> None:
-    r = CliRunner().invoke(cli, ["serve", "--db", db_url, "--host", "0.0.0.0", "--port", "8999"])
+def test_serve_refuses_a_public_address_without_accounts(web_db_url: str) -> None:
+    r = CliRunner().invoke(cli, ["serve", "--db", web_db_url, "--host", "0.0.0.0", "--port", "8999"])
     assert r.exit_code == 2 and "requires accounts" in r.output and "spinecase users add" in r.output
 
 

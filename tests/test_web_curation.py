@@ -10,14 +10,14 @@ from spinecase.registry import CaseFilter, Registry, get_case, history, iter_cas
 pytest_plugins = ["e2e.support"]
 
 
-def _case(registry: Registry, document: str = "06_rcc_pdf_en_bloc_table") -> int:
-    with registry.session() as s:
+def _case(web_registry: Registry, document: str = "06_rcc_pdf_en_bloc_table") -> int:
+    with web_registry.session() as s:
         return next(iter_cases(s, CaseFilter(document=document))).case_id
 
 
-def test_edit_a_value_with_a_reason_and_see_the_history(client: TestClient, registry: Registry) -> None:
-    case_id = _case(registry)
-    with registry.session() as s:
+def test_edit_a_value_with_a_reason_and_see_the_history(client: TestClient, web_registry: Registry) -> None:
+    case_id = _case(web_registry)
+    with web_registry.session() as s:
         old_levels = get_case(s, case_id).record.spinal_levels
     r = client.post(
         f"/cases/{case_id}/edit",
@@ -29,7 +29,7 @@ def test_edit_a_value_with_a_reason_and_see_the_history(client: TestClient, regi
         },
     )
     assert r.status_code == 303 and r.headers["location"] == f"/cases/{case_id}#history"
-    with registry.session() as s:
+    with web_registry.session() as s:
         case = get_case(s, case_id)
         edits = history(s, case_id)
     assert case.record.spinal_levels == ["T10", "T11"] and "spinal_levels" in case.curated_fields
@@ -48,8 +48,8 @@ def test_edit_a_value_with_a_reason_and_see_the_history(client: TestClient, regi
     assert listed["curated_fields"] == ["spinal_levels"]
 
 
-def test_invalid_values_and_missing_reasons_are_refused(client: TestClient, registry: Registry) -> None:
-    case_id = _case(registry)
+def test_invalid_values_and_missing_reasons_are_refused(client: TestClient, web_registry: Registry) -> None:
+    case_id = _case(web_registry)
     token = csrf(client)
     for form, message in [
         ({"field": "spinal_levels", "value": "T13", "reason": "typo"}, "not a vertebral level"),
@@ -62,12 +62,12 @@ def test_invalid_values_and_missing_reasons_are_refused(client: TestClient, regi
         assert r.status_code == 422, form
         assert message in r.text, (form, message)
         assert 'role="alert"' in r.text
-    with registry.session() as s:
+    with web_registry.session() as s:
         assert history(s, case_id) == []
 
 
-def test_add_a_value_the_extractor_did_not_find(client: TestClient, registry: Registry) -> None:
-    case_id = _case(registry)
+def test_add_a_value_the_extractor_did_not_find(client: TestClient, web_registry: Registry) -> None:
+    case_id = _case(web_registry)
     page = client.get(f"/cases/{case_id}").text
     assert 'id="add-field"' in page and 'value="clinical.kps"' in page
     r = client.post(
@@ -80,12 +80,12 @@ def test_add_a_value_the_extractor_did_not_find(client: TestClient, registry: Re
         },
     )
     assert r.status_code == 303
-    with registry.session() as s:
+    with web_registry.session() as s:
         assert get_case(s, case_id).record.clinical.kps == 70
 
 
-def test_api_edit_and_history(client: TestClient, registry: Registry) -> None:
-    case_id = _case(registry)
+def test_api_edit_and_history(client: TestClient, web_registry: Registry) -> None:
+    case_id = _case(web_registry)
     headers = {"X-CSRF-Token": csrf(client)}
     r = client.put(
         f"/api/cases/{case_id}/fields/radiotherapy",

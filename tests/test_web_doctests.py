@@ -22,6 +22,7 @@ MODULES = [
     "spinecase.web.security",
     "spinecase.web.routes.auth",
     "spinecase.web.routes.cases",
+    "spinecase.web.routes.review",
 ]
 
 

@@ -28,7 +28,7 @@ def _wait(client: TestClient, job_id: str, timeout: float = 60.0) -> dict[str, A
     raise AssertionError("the ingest did not finish")
 
 
-def test_upload_through_the_form_and_find_the_case(client: TestClient, registry: Registry) -> None:
+def test_upload_through_the_form_and_find_the_case(client: TestClient, web_registry: Registry) -> None:
     report = REPORTS / "web_upload_gist.txt"
     files = {"files": (report.name, report.read_bytes(), "text/plain")}
     r = client.post("/ingest", data={"csrf_token": csrf(client)}, files=files)
@@ -36,7 +36,7 @@ def test_upload_through_the_form_and_find_the_case(client: TestClient, registry:
     job_id = r.headers["location"].rsplit("/", 1)[-1]
     data = _wait(client, job_id)
     assert (data["status"], data["read"], data["new"], data["failed"]) == ("done", 1, 1, 0)
-    with registry.session() as s:
+    with web_registry.session() as s:
         found = [c.case_id for c in iter_cases(s, CaseFilter(document="web_upload_gist"))]
         record = get_case(s, found[0]).record
     assert data["case_ids"] == found and len(found) == 1
@@ -52,7 +52,7 @@ def test_upload_through_the_form_and_find_the_case(client: TestClient, registry:
     assert (second["new"], second["unchanged"], second["case_ids"]) == (0, 1, found)
 
 
-def test_jsonl_upload_with_two_documents(client: TestClient, registry: Registry) -> None:
+def test_jsonl_upload_with_two_documents(client: TestClient, web_registry: Registry) -> None:
     report = REPORTS / "web_upload_pair.jsonl"
     r = client.post(
         "/api/ingest",
@@ -62,12 +62,12 @@ def test_jsonl_upload_with_two_documents(client: TestClient, registry: Registry)
     assert r.status_code == 202 and r.json()["page"].startswith("/ingest/jobs/")
     data = _wait(client, r.json()["id"])
     assert (data["read"], data["new"], data["failed"]) == (2, 2, 0)
-    with registry.session() as s:
+    with web_registry.session() as s:
         keys = {get_case(s, i).document.key for i in data["case_ids"]}
     assert keys == {"web-jsonl-1", "web-jsonl-2"}
 
 
-def test_refused_uploads(client: TestClient, registry: Registry) -> None:
+def test_refused_uploads(client: TestClient, web_registry: Registry) -> None:
     token = csrf(client)
     r = client.post(
         "/ingest",
@@ -81,7 +81,7 @@ def test_refused_uploads(client: TestClient, registry: Registry) -> None:
         headers={"X-CSRF-Token": token},
     )
     assert api.status_code == 400 and "cannot read" in api.json()["detail"]
-    with make_client(registry, max_upload_bytes=100) as small:
+    with make_client(web_registry, max_upload_bytes=100) as small:
         big = small.post(
             "/api/ingest",
             files={"files": ("big.txt", b"A 60-year-old man. " * 20, "text/plain")},

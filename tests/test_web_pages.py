@@ -40,8 +40,8 @@ class Marks(HTMLParser):
             self._buf.append(data)
 
 
-def test_dashboard_counts_match_the_registry(client: TestClient, registry: Registry) -> None:
-    with registry.session() as s:
+def test_dashboard_counts_match_the_registry(client: TestClient, web_registry: Registry) -> None:
+    with web_registry.session() as s:
         total = count_cases(s)
         lumbar = count_cases(s, CaseFilter(region="lumbar"))
     data = client.get("/api/dashboard").json()
@@ -54,9 +54,9 @@ def test_dashboard_counts_match_the_registry(client: TestClient, registry: Regis
     assert "Latest ingests" in html and "completed" in html
 
 
-def test_every_listed_id_opens_its_case_page(client: TestClient, registry: Registry) -> None:
+def test_every_listed_id_opens_its_case_page(client: TestClient, web_registry: Registry) -> None:
     listed = client.get("/api/cases", params={"per_page": 100}).json()
-    with registry.session() as s:
+    with web_registry.session() as s:
         expected = [c.case_id for c in iter_cases(s)]
     assert [c["id"] for c in listed["cases"]] == expected
     assert listed["total"] == len(expected)
@@ -65,7 +65,7 @@ def test_every_listed_id_opens_its_case_page(client: TestClient, registry: Regis
         assert client.get(f"/api/cases/{case_id}").json()["id"] == case_id
 
 
-def test_filters_are_those_of_the_registry(client: TestClient, registry: Registry) -> None:
+def test_filters_are_those_of_the_registry(client: TestClient, web_registry: Registry) -> None:
     for params, flt in [
         ({"histology": "gist"}, CaseFilter(histology="gist")),
         ({"region": "lumbar"}, CaseFilter(region="lumbar")),
@@ -73,7 +73,7 @@ def test_filters_are_those_of_the_registry(client: TestClient, registry: Registr
         ({"q": "nephrectomy"}, CaseFilter(text="nephrectomy")),
         ({"site": "breast", "secondary": "false"}, CaseFilter(site="breast", include_secondary=False)),
     ]:
-        with registry.session() as s:
+        with web_registry.session() as s:
             expected = [c.case_id for c in iter_cases(s, flt)]
         got = client.get("/api/cases", params=params).json()
         assert [c["id"] for c in got["cases"]] == expected, params
@@ -83,8 +83,8 @@ def test_filters_are_those_of_the_registry(client: TestClient, registry: Registr
         assert all(f'href="/cases/{i}"' in page for i in expected)
 
 
-def test_sorting_and_pages(client: TestClient, registry: Registry) -> None:
-    with registry.session() as s:
+def test_sorting_and_pages(client: TestClient, web_registry: Registry) -> None:
+    with web_registry.session() as s:
         cases = list(iter_cases(s))
     with_age = sorted(
         (c for c in cases if c.record.age is not None), key=lambda c: (-c.record.age, c.case_id)
@@ -103,8 +103,8 @@ def test_sorting_and_pages(client: TestClient, registry: Registry) -> None:
     assert client.get("/api/cases", params={"sort": "age; drop table cases"}).json()["sort"] == "id"
 
 
-def test_case_page_shows_every_value_with_its_evidence(client: TestClient, registry: Registry) -> None:
-    with registry.session() as s:
+def test_case_page_shows_every_value_with_its_evidence(client: TestClient, web_registry: Registry) -> None:
+    with web_registry.session() as s:
         case_id = next(iter_cases(s, CaseFilter(document="01_breast_ductal_pdf_t12_l2"))).case_id
         detail = case_detail(s, case_id)
         text = document_text(s, detail.case.document.id)

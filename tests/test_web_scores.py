@@ -10,8 +10,8 @@ from spinecase.scores import SCORES, compute, from_case, score_inputs, score_spe
 pytest_plugins = ["e2e.support"]
 
 
-def _case(registry: Registry, document: str) -> tuple[int, object]:
-    with registry.session() as s:
+def _case(web_registry: Registry, document: str) -> tuple[int, object]:
+    with web_registry.session() as s:
         c = next(iter_cases(s, CaseFilter(document=document)))
     return c.case_id, c.record
 
@@ -52,8 +52,8 @@ def test_missing_items_give_a_range(client: TestClient) -> None:
         assert f'href="#in-{m}"' in html
 
 
-def test_calculator_prefilled_from_a_case(client: TestClient, registry: Registry) -> None:
-    case_id, record = _case(registry, "11_gist_stomach_pdf_l4")
+def test_calculator_prefilled_from_a_case(client: TestClient, web_registry: Registry) -> None:
+    case_id, record = _case(web_registry, "11_gist_stomach_pdf_l4")
     for derived in score_inputs(record):  # type: ignore[arg-type]
         if derived.score == "sins":
             continue  # one per level: checked below

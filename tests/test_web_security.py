@@ -48,8 +48,8 @@ class Elements(HTMLParser):
             self.scripts.append(data)
 
 
-def _markup_case(registry: Registry) -> int:
-    with registry.session() as s:
+def _markup_case(web_registry: Registry) -> int:
+    with web_registry.session() as s:
         return next(iter_cases(s, CaseFilter(document="web_inert_markup"))).case_id
 
 
@@ -63,8 +63,8 @@ def _inert(html: str) -> None:
     assert not [t for t, _ in p.tags if t == "img"]
 
 
-def test_markup_in_a_report_is_shown_as_text(client: TestClient, registry: Registry) -> None:
-    case_id = _markup_case(registry)
+def test_markup_in_a_report_is_shown_as_text(client: TestClient, web_registry: Registry) -> None:
+    case_id = _markup_case(web_registry)
     html = client.get(f"/cases/{case_id}").text
     _inert(html)
     assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html
@@ -75,7 +75,9 @@ def test_markup_in_a_report_is_shown_as_text(client: TestClient, registry: Regis
     assert r.headers["content-type"].startswith("application/json")
 
 
-def test_markup_in_a_title_is_shown_as_text(client: TestClient, registry: Registry, tmp_path: Path) -> None:
+def test_markup_in_a_title_is_shown_as_text(
+    client: TestClient, web_registry: Registry, tmp_path: Path
+) -> None:
     title = '<script>alert("title")</script> "quoted" <b onclick=alert(5)>x</b>'
     line = {
         "id": "web-title",
@@ -83,12 +85,12 @@ def test_markup_in_a_title_is_shown_as_text(client: TestClient, registry: Regist
         "text": "A 47-year-old woman with breast cancer had a T7 metastasis.",
     }
     (tmp_path / "t.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
-    assert ingest([str(tmp_path / "t.jsonl")], registry).new == 1
+    assert ingest([str(tmp_path / "t.jsonl")], web_registry).new == 1
     escaped = "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; &#34;quoted&#34; &lt;b onclick=alert(5)&gt;x&lt;/b&gt;"
     listing = client.get("/cases", params={"document": "web-title"}).text
     _inert(listing)
     assert escaped in listing
-    with registry.session() as s:
+    with web_registry.session() as s:
         case_id = next(iter_cases(s, CaseFilter(document="web-title"))).case_id
     page = client.get(f"/cases/{case_id}").text
     _inert(page)
@@ -96,8 +98,8 @@ def test_markup_in_a_title_is_shown_as_text(client: TestClient, registry: Regist
     assert client.get(f"/api/cases/{case_id}").json()["document"]["title"] == title
 
 
-def test_curated_markup_stays_inert(client: TestClient, registry: Registry) -> None:
-    case_id = _markup_case(registry)
+def test_curated_markup_stays_inert(client: TestClient, web_registry: Registry) -> None:
+    case_id = _markup_case(web_registry)
     token = csrf(client)
     reason = '<script>alert("why")</script>" autofocus onfocus="alert(3)'
     r = client.post(
@@ -118,9 +120,9 @@ def test_curated_markup_stays_inert(client: TestClient, registry: Registry) -> N
 
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_filter_and_search_parameters_cannot_inject_sql(
-    client: TestClient, registry: Registry, payload: str
+    client: TestClient, web_registry: Registry, payload: str
 ) -> None:
-    with registry.session() as s:
+    with web_registry.session() as s:
         before = count_cases(s)
     for key in ("histology", "site", "level", "document", "q", "sort"):
         r = client.get("/api/cases", params={key: payload})
@@ -130,19 +132,19 @@ def test_filter_and_search_parameters_cannot_inject_sql(
             if key == "sort":
                 assert total == before
             elif key == "q":  # the words of the query, quoted: what the registry itself finds
-                with registry.session() as s:
+                with web_registry.session() as s:
                     assert total == count_cases(s, CaseFilter(text=payload)) < before
             else:  # nothing matches a made-up code
                 assert total == 0, (key, total)
         page = client.get("/cases", params={key: payload})
         assert page.status_code in (200, 400, 422) and "Traceback" not in page.text
-    with registry.session() as s:
+    with web_registry.session() as s:
         assert count_cases(s) == before
         assert {"cases", "documents", "field_values", "users"} <= set(inspect(s.get_bind()).get_table_names())
 
 
-def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, registry: Registry) -> None:
-    case_id = _markup_case(registry)
+def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, web_registry: Registry) -> None:
+    case_id = _markup_case(web_registry)
     form = {"field": "age", "value": "60", "reason": "test"}
     assert client.post(f"/cases/{case_id}/edit", data=form).status_code == 403
     assert client.post(f"/cases/{case_id}/edit", data=form | {"csrf_token": "x" * 43}).status_code == 403
@@ -164,15 +166,15 @@ def test_a_form_post_without_the_csrf_token_is_refused(client: TestClient, regis
     files = {"files": ("a.txt", b"A 50-year-old man with L2 metastasis.", "text/plain")}
     assert client.post("/ingest", files=files).status_code == 403
     assert client.post("/login", data={"username": "a", "password": "b"}).status_code == 403
-    with registry.session() as s:
+    with web_registry.session() as s:
         assert history(s, case_id) == []
     # and with the token it works
     ok = client.post(f"/cases/{case_id}/edit", data=form | {"csrf_token": token})
     assert ok.status_code == 303
 
 
-def test_a_viewer_cannot_edit_or_ingest(accounts: Accounts, registry: Registry) -> None:
-    case_id = _markup_case(registry)
+def test_a_viewer_cannot_edit_or_ingest(accounts: Accounts, web_registry: Registry) -> None:
+    case_id = _markup_case(web_registry)
     viewer = accounts.client("vera")
     token = csrf(viewer)
     r = viewer.post(
@@ -190,7 +192,7 @@ def test_a_viewer_cannot_edit_or_ingest(accounts: Accounts, registry: Registry) 
     assert viewer.post("/api/ingest", files=files, headers={"X-CSRF-Token": token}).status_code == 403
     page = viewer.get(f"/cases/{case_id}").text
     assert 'action="/cases/' not in page and 'href="/ingest"' not in page  # nothing offered either
-    with registry.session() as s:
+    with web_registry.session() as s:
         assert history(s, case_id) == []
     curator = accounts.client("cora")
     r = curator.put(
@@ -242,8 +244,8 @@ def test_protective_headers_and_cookie_flags(client: TestClient) -> None:
     assert "httponly" in cookie and "samesite=lax" in cookie
 
 
-def test_non_loopback_address_without_accounts_lets_no_one_in(registry: Registry) -> None:
-    with make_client(registry, host="0.0.0.0") as c:
+def test_non_loopback_address_without_accounts_lets_no_one_in(web_registry: Registry) -> None:
+    with make_client(web_registry, host="0.0.0.0") as c:
         assert c.get("/cases").status_code == 303
         assert c.get("/api/cases").status_code == 401
         assert c.get("/api/me").json()["single_user"] is False

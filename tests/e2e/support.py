@@ -46,15 +46,15 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db_url(seeded_db: Path, tmp_path: Path) -> str:
+def web_db_url(seeded_db: Path, tmp_path: Path) -> str:
     target = tmp_path / "registry.db"
     shutil.copy(seeded_db, target)
     return f"sqlite:///{target}"
 
 
 @pytest.fixture
-def registry(db_url: str) -> Iterator[Registry]:
-    reg = open_registry(db_url)
+def web_registry(web_db_url: str) -> Iterator[Registry]:
+    reg = open_registry(web_db_url)
     yield reg
     reg.dispose()
 
@@ -69,8 +69,8 @@ def make_client(registry: Registry, host: str = "127.0.0.1", **config: object) -
 
 
 @pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient]:
-    with make_client(registry) as c:
+def client(web_registry: Registry) -> Iterator[TestClient]:
+    with make_client(web_registry) as c:
         yield c
 
 
@@ -93,11 +93,11 @@ class Accounts:
 
 
 @pytest.fixture
-def accounts(registry: Registry) -> Accounts:
-    with registry.write() as s:
+def accounts(web_registry: Registry) -> Accounts:
+    with web_registry.write() as s:
         for name, role in ROLES.items():
             add_user(s, name, role, PASSWORDS[name])
-    return Accounts(registry)
+    return Accounts(web_registry)
 
 
 def csrf(client: TestClient) -> str:

@@ -4,6 +4,7 @@ score, look for similar cases, download a review table — with screenshots of e
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ def test_ingest_read_evidence_curate_and_score(live_server: LiveServer, page: An
     base = live_server.url
     page.goto(base + "/")
     assert page.locator("h1").inner_text() == "Registry at a glance"
+    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     shoot(page, "dashboard", full_page=True)
 
     case_id = _ingest(page, base)
@@ -93,6 +95,24 @@ def test_ingest_read_evidence_curate_and_score(live_server: LiveServer, page: An
     page.goto(f"{base}/cases/{case_id}/similar")
     assert page.locator("ol.hits li").count() >= 1
     shoot(page, "similar")
+
+    # a review table of the GIST cases: preview, then download it
+    page.goto(f"{base}/review")
+    page.fill("#histology", "gist")
+    page.click("button:has-text('Preview')")
+    page.wait_for_url(re.compile(r".*/review\?.*histology=gist.*"))
+    assert page.locator("table.review tbody tr").count() >= 3
+    shoot(page, "review")
+    with page.expect_download() as info:
+        page.click("a.button:has-text('Markdown')")
+    download = info.value
+    assert download.suggested_filename == "review-gist.md"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert text.startswith("**") or "|" in text.splitlines()[2]
+    assert "67" in text  # the curated age of the uploaded case is in the table
+    with page.expect_download() as info:
+        page.click("a.button:has-text('Excel')")
+    assert info.value.suggested_filename == "review-gist.xlsx"
 
 
 def test_case_list_filters_and_sorts(live_server: LiveServer, page: Any) -> None:
