@@ -211,6 +211,6 @@ def test_a_registry_that_cannot_be_written_ends_the_ingest_with_a_reason(
 
     monkeypatch.setattr(pipeline, "store_batch", disk_full)
     monkeypatch.setattr(pipeline, "WRITE_BACKOFF", 0.0)
-    with pytest.raises(RegistryError, match="cannot write to the registry: database or disk is full"):
+    with pytest.raises(RegistryError, match="cannot write to the registry at .*: database or disk is full"):
         ingest([tmp_path / "r"], registry, FAKE)
     assert _documents(registry) == 0

@@ -205,9 +205,10 @@ class _Writer:
             except OperationalError as exc:
                 # locked past the busy timeout, disconnected, disk full: the whole batch is retried
                 if attempt == WRITE_ATTEMPTS - 1:
+                    where = display_url(self.registry.url)
                     raise RegistryError(
-                        f"cannot write to the registry: {exc.orig or exc}; every document stored so far "
-                        "is complete: run the same command again to finish"
+                        f"cannot write to the registry at {where}: {exc.orig or exc}; every document "
+                        "stored so far is complete: run the same command again to finish"
                     ) from exc
                 time.sleep(WRITE_BACKOFF * 2**attempt)
         for outcome, failure in outcomes:
