@@ -32,6 +32,8 @@ from .models import ORIGIN_CURATOR, CaseRow, CaseTerm, DocumentRow, DocumentSour
 from .values import REGIONS, STORED_FIELDS, record_from_values
 
 PAGE = 500
+#: The largest id a 64-bit integer column holds (SQLite and PostgreSQL BIGINT alike).
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,12 +214,21 @@ def iter_cases(
 
 
 def parse_case_ref(session: Session, ref: str | int) -> int:
-    """A case id from ``42`` or ``DOCUMENT#2`` (document key and case number)."""
+    """A case id from ``42`` or ``DOCUMENT#2`` (document key and case number).
+
+    A number no database column can hold is no case (rather than an overflow in the driver):
+
+    >>> from sqlalchemy.orm import Session
+    >>> parse_case_ref(Session(), "99999999999999999999")
+    Traceback (most recent call last):
+    ...
+    spinecase.registry.engine.RegistryError: no case '99999999999999999999' (give a case id from `spinecase cases list`, or DOCUMENT#N)
+    """
     text = str(ref).strip()
-    if text.isdigit():
+    if text.isdigit() and int(text) <= MAX_ID:
         return int(text)
     m = re.fullmatch(r"(.+)#(\d+)", text)
-    if m:
+    if m and int(m.group(2)) <= MAX_ID:
         case_id = session.scalar(
             select(CaseRow.id)
             .join(DocumentRow, DocumentRow.id == CaseRow.document_id)
