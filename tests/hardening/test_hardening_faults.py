@@ -18,6 +18,7 @@ from .support import assert_no_traceback, error_lines
 pytest_plugins = ["registry.plugin"]
 
 
+@pytest.mark.slow
 def test_twenty_random_sigkills_leave_whole_documents_and_a_rerun_finishes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'killed.db'}"
     report = sigkill_loop(tmp_path, url, rounds=20, seed=20240806)

@@ -127,6 +127,7 @@ def test_ingest_stores_the_good_files_and_nothing_of_the_bad(
         assert len(texts["long-line"]) > 900_000 and "\n" not in texts["long-line"]
 
 
+@pytest.mark.slow
 def test_size_limit_big_files_and_a_gzip_bomb(tmp_path: Path) -> None:
     """A 200 MB text file and a small gzip inflating to 200 MB are refused at the default 50 MB limit,
     which the error names; the limit is configurable (``--max-bytes``) and applies per JSON Lines line."""
