@@ -66,6 +66,17 @@ def level_mask(levels: Sequence[str]) -> int:
 
 
 _REGION_MASK = {r: level_mask([c for c in LEVELS if region_of(c) == r]) for r in set(map(region_of, LEVELS))}
+#: The contract fields a feature row codes (all the index reads of a case's values).
+FEATURE_FIELDS: tuple[str, ...] = (
+    "histology",
+    "primary_site",
+    "spinal_levels",
+    "other_metastasis_sites",
+    "neurological_deficit",
+    "age",
+    "presentation",
+    "sex",
+)
 
 
 class Vocab:
@@ -173,6 +184,8 @@ class FeatureTable:
     age: NDArray[np.float32]
     presentation: NDArray[np.int8]
     sex: NDArray[np.int8]
+    #: each column's distinct values, made on the first search (see :class:`Distinct`)
+    _distinct: dict[str, Distinct] | None = field(default=None, init=False, repr=False, compare=False)
 
     COLUMNS = (
         "case_ids",
@@ -245,6 +258,51 @@ class FeatureTable:
     @classmethod
     def from_arrays(cls, vocab: Vocabs, arrays: Mapping[str, NDArray[Any]]) -> FeatureTable:
         return cls(vocab, *(np.asarray(arrays[c]) for c in cls.COLUMNS))
+
+    def distinct(self) -> dict[str, Distinct]:
+        """Each scored column as its distinct values and every row's index into them (made once per
+        table: a table is never changed in place, a refresh makes a new one)."""
+        if self._distinct is None:
+            # a case's other sites and their count are scored together: one key per row
+            others = np.hstack([self.others, self.n_others.astype(np.uint64)[:, None]])
+            self._distinct = {
+                "histology": Distinct.from_column(self.histology),
+                "site": Distinct.from_column(self.site),
+                "levels": Distinct.from_column(self.levels),
+                "others": Distinct.from_column(others),
+                "deficit": Distinct.from_column(self.deficit),
+                "age": Distinct.from_column(self.age),
+                "presentation": Distinct.from_column(self.presentation),
+                "sex": Distinct.from_column(self.sex),
+            }
+        return self._distinct
+
+
+@dataclass(frozen=True, slots=True)
+class Distinct:
+    """A column as its distinct ``values`` and each row's index ``of`` them, so a query is scored
+    once per distinct value (a few hundred levels sets, ages, codes) and the scores are gathered for
+    100,000 rows in one indexing step — the same numbers, computed elementwise, as scoring every row.
+
+    >>> d = Distinct.from_column(np.array([3, 1, 3, 3], np.int8))
+    >>> d.values.tolist(), d.of.tolist(), d.gather(np.array([10.0, 30.0])).tolist()
+    ([1, 3], [1, 0, 1, 1], [30.0, 10.0, 30.0, 30.0])
+    """
+
+    values: NDArray[Any]
+    of: NDArray[np.intp]
+
+    @classmethod
+    def from_column(cls, column: NDArray[Any]) -> Distinct:
+        if column.ndim == 2:
+            values, inverse = np.unique(column, axis=0, return_inverse=True)
+        else:
+            values, inverse = np.unique(column, return_inverse=True)  # NaN ages share one entry
+        return cls(values, np.asarray(inverse, np.intp).reshape(-1))
+
+    def gather(self, per_value: NDArray[Any]) -> NDArray[Any]:
+        """``per_value`` (one score per distinct value) spread to every row."""
+        return per_value[self.of]
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,43 +382,57 @@ def level_similarity(levels: NDArray[np.uint64], query: Sequence[str], w: Weight
 
 def structured_scores(table: FeatureTable, q: QueryFeatures, w: Weights) -> NDArray[np.float32]:
     """The structured similarity of every case of ``table`` to ``q``, in 0..1 (all 0 when ``q`` states
-    nothing)."""
+    nothing).
+
+    Each fact is scored on the column's distinct values and gathered to the rows
+    (:meth:`FeatureTable.distinct`); the sums run in the same order and types as scoring every row
+    directly, so the scores are the same to the last bit.
+    """
     n = len(table)
     acc = np.zeros(n, np.float32)
     total = 0.0
     vocab = table.vocab
+    d = table.distinct() if n else {}
     if q.histology and (wt := w.field("histology").weight):
         sims = np.array([w.histology_similarity(q.histology, c) for c in vocab.histology.codes], np.float32)
-        acc += wt * _lookup(sims, table.histology)
+        if n:
+            acc += d["histology"].gather(wt * _lookup(sims, d["histology"].values))
         total += wt
     if q.site and (wt := w.field("primary_site").weight):
         sims = np.array([w.site_similarity(q.site, c) for c in vocab.site.codes], np.float32)
-        acc += wt * _lookup(sims, table.site)
+        if n:
+            acc += d["site"].gather(wt * _lookup(sims, d["site"].values))
         total += wt
     if q.levels and (wt := w.field("spinal_levels").weight):
-        acc += wt * level_similarity(table.levels, q.levels, w)
+        if n:
+            acc += d["levels"].gather(wt * level_similarity(d["levels"].values, q.levels, w))
         total += wt
     if q.others and (wt := w.field("other_metastasis_sites").weight):
-        qbits = _bitset(
-            [vocab.site.get(s) for s in q.others if vocab.site.get(s) >= 0], table.others.shape[1]
-        )
-        shared = _popcount(table.others & qbits).sum(axis=1, dtype=np.int32)
-        dice = 2.0 * shared / np.maximum(1, table.n_others.astype(np.int32) + len(q.others))
-        acc += wt * dice.astype(np.float32)
+        if n:
+            keys = d["others"].values
+            others, n_others = keys[:, :-1], keys[:, -1].astype(np.int16)
+            qbits = _bitset([vocab.site.get(s) for s in q.others if vocab.site.get(s) >= 0], others.shape[1])
+            shared = _popcount(others & qbits).sum(axis=1, dtype=np.int32)
+            dice = 2.0 * shared / np.maximum(1, n_others.astype(np.int32) + len(q.others))
+            acc += d["others"].gather(wt * dice.astype(np.float32))
         total += wt
     if q.deficit >= 0 and (wt := w.field("neurological_deficit").weight):
-        acc += wt * (table.deficit == q.deficit)
+        if n:
+            acc += d["deficit"].gather(wt * (d["deficit"].values == q.deficit))
         total += wt
     if not np.isnan(q.age) and (wt := w.field("age").weight):
         zero_at = w.field("age").get("zero_at_years", 25.0)
-        sim = np.clip(1.0 - np.abs(table.age - q.age) / zero_at, 0.0, 1.0)
-        acc += wt * np.nan_to_num(sim, nan=0.0).astype(np.float32)
+        if n:
+            sim = np.clip(1.0 - np.abs(d["age"].values - q.age) / zero_at, 0.0, 1.0)
+            acc += d["age"].gather(wt * np.nan_to_num(sim, nan=0.0).astype(np.float32))
         total += wt
     if q.presentation >= 0 and (wt := w.field("presentation").weight):
-        acc += wt * (table.presentation == q.presentation)
+        if n:
+            acc += d["presentation"].gather(wt * (d["presentation"].values == q.presentation))
         total += wt
     if q.sex >= 0 and (wt := w.field("sex").weight):
-        acc += wt * (table.sex == q.sex)
+        if n:
+            acc += d["sex"].gather(wt * (d["sex"].values == q.sex))
         total += wt
     if total <= 0:
         return acc

@@ -36,9 +36,10 @@ def ranking(scores: NDArray[np.floating], depth: int, exclude: NDArray[np.int64]
     """The ``depth`` best rows with a positive score: ``(rows, competition ranks, scores)``, best first,
     equal scores in row order. ``exclude`` rows are left out (the query case)."""
     s = np.asarray(scores, np.float32)
-    pos = np.flatnonzero(s > 0)
+    keep = s > 0
     if exclude is not None and len(exclude):
-        pos = pos[~np.isin(pos, exclude)]
+        keep[exclude] = False  # a mask, not isin() over every positive row
+    pos = np.flatnonzero(keep)
     if len(pos) > depth > 0:
         pos = pos[np.argpartition(-s[pos], depth - 1)[:depth]]
     vals = s[pos]
@@ -61,22 +62,26 @@ def fuse(rankings: Sequence[Ranking], weights: Sequence[float], *, k: float, n: 
     """Reciprocal rank fusion of ``rankings`` over ``n`` rows; the ``top`` best rows.
 
     Ties of the fused score fall to the components in order (the higher first component score first),
-    then to the row (the lower first), so the order is total and repeatable.
+    then to the row (the lower first), so the order is total and repeatable. Only the rows of the
+    rankings are candidates, so the work is in the rankings' depth, not in ``n``.
     """
-    fused = np.zeros(n, np.float64)
-    ranks = np.zeros((len(rankings), n), np.int64)
-    comp_scores = np.zeros((len(rankings), n), np.float32)
-    for c, ((rows, rnk, vals), w) in enumerate(zip(rankings, weights, strict=True)):
-        if w <= 0 or not len(rows):
-            continue
-        fused[rows] += w / (k + rnk)
-        ranks[c, rows] = rnk
-        comp_scores[c, rows] = vals
-    candidates = np.flatnonzero(fused > 0)
-    keys = [candidates] + [-comp_scores[c, candidates] for c in reversed(range(len(rankings)))]
-    order = np.lexsort((*keys, -fused[candidates]))
-    best = candidates[order][:top].astype(np.int64)
-    return Fused(best, fused[best], ranks[:, best].T.copy())
+    used = [(c, r, w) for c, (r, w) in enumerate(zip(rankings, weights, strict=True)) if w > 0 and len(r[0])]
+    rows_all = [r[0] for _, r, _ in used]
+    candidates = np.unique(np.concatenate(rows_all)) if rows_all else np.zeros(0, np.int64)
+    fused = np.zeros(len(candidates), np.float64)
+    ranks = np.zeros((len(rankings), len(candidates)), np.int64)
+    comp_scores = np.zeros((len(rankings), len(candidates)), np.float32)
+    for c, (rows, rnk, vals), w in used:
+        at = np.searchsorted(candidates, rows)
+        fused[at] += w / (k + rnk)
+        ranks[c, at] = rnk
+        comp_scores[c, at] = vals
+    positive = fused > 0
+    candidates, fused = candidates[positive], fused[positive]
+    ranks, comp_scores = ranks[:, positive], comp_scores[:, positive]
+    keys = [candidates] + [-comp_scores[c] for c in reversed(range(len(rankings)))]
+    order = np.lexsort((*keys, -fused))[:top]
+    return Fused(candidates[order].astype(np.int64), fused[order], ranks[:, order].T.copy())
 
 
 def single(r: Ranking, top: int) -> Fused:

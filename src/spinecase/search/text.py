@@ -98,6 +98,9 @@ class Tokenizer:
         self._spelling: list[tuple[str, str]] = sorted(r["spelling"].items(), key=lambda kv: -len(kv[0]))
         self._stop = frozenset(STOPWORDS_EN) | frozenset(w.lower() for w in r["stopwords"])
         self._stems: dict[str, str | None] = {}
+        #: the tokens of each word as written ("RCC" -> renal cell carcinoma; "the" -> none): a text
+        #: is then a dictionary lookup per word (the words of a corpus repeat endlessly)
+        self._word_cache: dict[str, tuple[str, ...]] = {}
         self._regions = {k: self._stem_word(v) for k, v in _REGION_WORD.items()}
 
     def _stem_word(self, word: str) -> str | None:
@@ -114,19 +117,36 @@ class Tokenizer:
         self._stems[word] = stem
         return stem
 
+    def _word_tokens(self, word: str) -> tuple[str, ...]:
+        """The tokens of one word as the text wrote it (none for a stop word or a level-like word the
+        level pattern turned down, such as "T2" of "T2-weighted")."""
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        if _LEVEL_LIKE.fullmatch(word):
+            cached = ()
+        else:
+            expansion = self._abbrev.get(word) or self._short.get(word.lower())
+            stems = (self._stem_word(w) for w in expansion or (word.lower(),))
+            cached = tuple(t for t in stems if t is not None)
+        if len(self._word_cache) > 2_000_000:  # a long-lived process reading endless new words
+            self._word_cache.clear()
+        self._word_cache[word] = cached
+        return cached
+
     def _words(self, text: str) -> list[tuple[str, str]]:
         """``(token, surface word)`` pairs of ``text`` without its level mentions."""
-        out: list[tuple[str, str]] = []
-        for m in _WORD.finditer(text):
-            word = m.group()
-            if _LEVEL_LIKE.fullmatch(word):
-                continue
-            expansion = self._abbrev.get(word) or self._short.get(word.lower())
-            for w in expansion or (word.lower(),):
-                tok = self._stem_word(w)
-                if tok is not None:
-                    out.append((tok, word))
-        return out
+        return [(tok, word) for word in _WORD.findall(text) for tok in self._word_tokens(word)]
+
+    def _level_tokens(self, codes: Sequence[str]) -> list[str]:
+        """A level mention's tokens: one per level, then each region's word once."""
+        out = [code.lower() for code in codes]
+        regions: list[str] = []
+        for code in codes:
+            region = self._regions.get(code[0])
+            if region and region not in regions:
+                regions.append(region)
+        return out + regions
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """Tokens of ``text`` in order, each with the word it came from."""
@@ -135,20 +155,24 @@ class Tokenizer:
         for start, end, codes in level_mentions(text):
             out += self._words(text[last:start])
             surface = text[start:end]
-            regions: list[str] = []
-            for code in codes:
-                out.append((code.lower(), surface))
-                region = self._regions.get(code[0])
-                if region and region not in regions:
-                    regions.append(region)
-            out += [(r, surface) for r in regions]
+            out += [(tok, surface) for tok in self._level_tokens(codes)]
             last = end
         out += self._words(text[last:])
         return out
 
     def tokens(self, text: str) -> list[str]:
-        """The BM25 tokens of ``text``."""
-        return [t for t, _ in self.pairs(text)]
+        """The BM25 tokens of ``text`` (those of :meth:`pairs`, without building the pairs)."""
+        cache, miss = self._word_cache, self._word_tokens
+        out: list[str] = []
+        last = 0
+        for start, end, codes in level_mentions(text):
+            words = _WORD.findall(text, last, start)
+            out += [t for w in words for t in (cache[w] if w in cache else miss(w))]
+            out += self._level_tokens(codes)
+            last = end
+        words = _WORD.findall(text, last)
+        out += [t for w in words for t in (cache[w] if w in cache else miss(w))]
+        return out
 
 
 @lru_cache(maxsize=1)
