@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
 
 from fixtures.similar.support import add_case, case_id, small_registry
-from spinecase.registry import set_value
-from spinecase.search import SimilarIndex, refresh_index, search_similar
+from spinecase.documents.model import Document
+from spinecase.records import CaseRecord
+from spinecase.registry import open_registry, set_value
+from spinecase.registry.store import incoming, store_document
+from spinecase.search import SimilarIndex, forget_indexes, refresh_index, search_similar
 from spinecase.search.store import load_index, save_index
+
+pytest_plugins = ["registry.plugin"]
 
 NEW_TEXT = (
     "A 66-year-old man with a paraganglioma of the carotid body had an L3 metastasis treated with "
@@ -97,4 +106,58 @@ def test_cache_round_trip_needs_no_recoding(tmp_path: Path) -> None:
     gen = tmp_path / "c" / (tmp_path / "c" / "CURRENT").read_text().strip()
     (gen / "index.npz").write_bytes(b"not an npz")
     assert load_index(tmp_path / "c") is None
+    reg.dispose()
+
+
+def test_an_unchanged_sqlite_registry_costs_one_tiny_query(tmp_path: Path) -> None:
+    reg = small_registry(f"sqlite:///{tmp_path / 'r.db'}")
+    index = SimilarIndex()
+    with reg.session() as s:
+        index.refresh(s)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(reg.engine, "before_cursor_execute", seen)
+    for _ in range(3):
+        with reg.session() as s:
+            assert index.refresh(s).checked_only
+    asked = [st for st in statements if not st.startswith("BEGIN")]
+    # the write marker alone: no count, no max over cases or documents
+    assert asked == ["SELECT data_version, total_changes() FROM pragma_data_version"] * 3
+    statements.clear()
+    add_case(reg, "paraganglioma_l3", NEW_TEXT, NEW_RECORD)
+    with reg.session() as s:
+        assert index.refresh(s).added == 1  # a write moves the marker: the fingerprint is read again
+    assert any("count(*)" in st for st in statements)
+    event.remove(reg.engine, "before_cursor_execute", seen)
+    reg.dispose()
+
+
+def test_a_case_stored_through_another_connection_is_found_by_the_next_search(db_url: str) -> None:
+    forget_indexes()
+    reg = small_registry(db_url)
+    assert search_similar(reg, text="paraganglioma metastatic to L3", cache_dir=False).index_size == 8
+    other = open_registry(db_url)  # another engine: another connection, as another process would use
+    add_case(other, "paraganglioma_l3", NEW_TEXT, NEW_RECORD)
+    result = search_similar(
+        reg, text="A 65-year-old man with paraganglioma metastatic to L3", cache_dir=False
+    )
+    assert result.index_size == 9 and result.refresh.added == 1
+    assert result.hits[0].case.document.key == "paraganglioma_l3"
+    other.dispose()
+    reg.dispose()
+
+
+def test_a_write_rolled_back_after_a_refresh_leaves_the_index(tmp_path: Path) -> None:
+    reg = small_registry(f"sqlite:///{tmp_path / 'r.db'}")
+    assert refresh_index(reg, cache_dir=False).total == 8
+    doc = Document(id="paraganglioma_l3", text=NEW_TEXT, source="p.txt", format="text")
+    with pytest.raises(RuntimeError), reg.write() as s:
+        store_document(s, incoming(doc, [CaseRecord(document=doc.id, case=1, **NEW_RECORD)], "test"))
+        assert refresh_index(s, cache_dir=False).added == 1  # sees its own uncommitted case
+        raise RuntimeError("the ingest fails: its transaction is rolled back")
+    report = refresh_index(reg, cache_dir=False)  # a write session never leaves a marker to trust
+    assert (report.removed, report.total) == (1, 8)
     reg.dispose()

@@ -31,12 +31,13 @@ from sqlalchemy.orm import Session
 
 from ..documents.model import Document
 from ..records import CaseRecord
-from ..registry import Registry, RegistryCase, RegistryError, get_case
+from ..registry import Registry, RegistryCase, RegistryError
+from ..registry.query import parse_case_ref
 from .aggregate import MIN_FOLLOW_UP, Aggregate, aggregate
 from .explain import explain
 from .features import QueryFeatures, structured_scores
 from .index import Progress, RefreshReport, SimilarIndex
-from .rank import Fused, fuse, ranking, single
+from .rank import Fused, Ranking, fuse, ranking, single
 from .source import load_cases, registry_cases
 from .store import cache_key, cache_root, load_index, save_index
 from .weights import Weights, load_weights
@@ -241,18 +242,21 @@ def query_from_text(text: str) -> QueryCase:
 
 def query_from_case(session: Session, ref: str | int) -> QueryCase:
     """The query case of a registry case (``42`` or ``DOCUMENT#N``), with its indexed text."""
-    case = get_case(session, ref)
-    texts = [c.text for c in load_cases(session, [case.case_id])]
-    return QueryCase(case.record, texts[0] if texts else "", case_id=case.case_id)
+    case_id = parse_case_ref(session, ref)
+    case = registry_cases(session, [case_id]).get(case_id)  # what get_case gives, lighter
+    if case is None:
+        raise RegistryError(f"no case with id {case_id}")
+    texts = [c.text for c in load_cases(session, [case_id])]
+    return QueryCase(case.record, texts[0] if texts else "", case_id=case_id)
 
 
 def _matched_words(
-    index: SimilarIndex, row: int, query_pairs: list[tuple[str, str]], limit: int = 5
+    index: SimilarIndex, row: int, query_pairs: list[tuple[str, str]], df: np.ndarray, limit: int = 5
 ) -> list[str]:
     """Telling query words (as the query wrote them) found in a hit's text, rarest first: words in
-    more than half the cases and level tokens (the facts already say those) are left out."""
+    more than half the cases and level tokens (the facts already say those) are left out. ``df`` is
+    :meth:`SimilarIndex.doc_freq`."""
     present = set(index.row_tokens(row).tolist())
-    df = _doc_freq(index)
     common = len(index) / 2
     found: dict[str, tuple[float, str]] = {}
     for tok, surface in query_pairs:
@@ -271,16 +275,10 @@ def _matched_words(
     return list(dict.fromkeys(s for _, s in ordered))[:limit]
 
 
-def _doc_freq(index: SimilarIndex) -> np.ndarray:
-    cached = getattr(index, "_df", None)
-    if cached is not None and cached[0] is index.tok_flat:
-        return cached[1]
-    # distinct (case, token) pairs: the document frequency of each token
-    rows = np.repeat(np.arange(len(index), dtype=np.int64), np.diff(index.tok_offsets))
-    pairs = np.unique(rows * (len(index.token_ids) + 1) + index.tok_flat.astype(np.int64))
-    df = np.bincount(pairs % (len(index.token_ids) + 1), minlength=len(index.token_ids))
-    index._df = (index.tok_flat, df)  # type: ignore[attr-defined]
-    return df
+def _ranks_of(r: Ranking, rows: np.ndarray) -> dict[int, int]:
+    """The rank of each of ``rows`` in ranking ``r`` (rows not in it are left out)."""
+    mask = np.isin(r[0], rows)
+    return dict(zip(r[0][mask].tolist(), r[1][mask].tolist(), strict=True))
 
 
 def search_similar(
@@ -368,16 +366,16 @@ def _search(
             n=len(index),
             top=top,
         )
-    s_pos = {int(r): int(k) for r, k in zip(s_rank[0], s_rank[1], strict=True)}
-    b_pos = {int(r): int(k) for r, k in zip(b_rank[0], b_rank[1], strict=True)}
+    s_pos, b_pos = _ranks_of(s_rank, fused.rows), _ranks_of(b_rank, fused.rows)
     hits: list[SimilarHit] = []
     stored = registry_cases(session, [int(index.case_ids[r]) for r in fused.rows.tolist()])
+    df = index.doc_freq()
     for row, score in zip(fused.rows.tolist(), fused.scores.tolist(), strict=True):
         case_id = int(index.case_ids[row])
         found_case = stored.get(case_id)
         if found_case is None:  # deleted since the index was refreshed
             continue
-        words = _matched_words(index, row, pairs)
+        words = _matched_words(index, row, pairs, df)
         hits.append(
             SimilarHit(
                 rank=len(hits) + 1,

@@ -6,11 +6,13 @@ nor waits for its writers' lock while an ingest runs, the cache can be deleted a
 rebuilt), and the same code serves SQLite and PostgreSQL.
 
 It is refreshed incrementally. Before every search a one-row fingerprint of the registry's cases is
-compared with the one the index was built from; when it differs, every case id is listed with its
-update time, and only new or changed cases are read and coded again (facts -> feature row, text ->
-tokens); removed cases are dropped. That per-case work is what costs. BM25's collection statistics
-(IDF, mean length) depend on every case, so the BM25 matrix is then rebuilt from the kept token ids,
-which ``bm25s`` does for 100,000 cases in seconds without reading the registry again.
+compared with the one the index was built from (on SQLite even that query is skipped while the
+connection's write marker shows no write since it last read the fingerprint); when it differs, every
+case id is listed with its update time, and only new or changed cases are read and coded again (facts
+-> feature row, text -> tokens); removed cases are dropped. That per-case work is what costs. BM25's
+collection statistics (IDF, mean length) depend on every case, so the BM25 matrix is then rebuilt
+from the kept token ids (:mod:`spinecase.search.bm25`, about a second for 100,000 cases) without
+reading the registry again.
 
 Example::
 
@@ -28,14 +30,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
+from .bm25 import bm25_scores as score_bm25
+from .bm25 import build_bm25
 from .features import FeatureTable, Vocabs, facts_row
-from .source import SourceCase, case_stamps, load_cases, registry_state
+from .source import SourceCase, case_stamps, load_cases, registry_state, write_marker
 from .text import TOKENIZER_VERSION, Tokenizer, default_tokenizer
 
 #: Called with (cases done, cases to do) while a refresh reads changed cases.
@@ -115,6 +119,20 @@ class SimilarIndex:
             out.append(i)
         return out
 
+    def _encode(self, texts: Iterable[str]) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
+        """The token ids of ``texts``, flat, and each text's number of tokens (new tokens get the next
+        ids, in order of first sight)."""
+        tokens, get = self.tokenizer.tokens, self.token_ids.get
+        flat: list[int] = []
+        lengths: list[int] = []
+        for text in texts:
+            toks = tokens(text)
+            known = list(map(get, toks))  # the usual case: every token known, at C speed
+            ids = self._token_ids(toks) if None in known else cast(list[int], known)
+            flat += ids
+            lengths.append(len(ids))
+        return np.array(flat, np.int32), np.array(lengths, np.int64)
+
     def apply(self, cases: Sequence[SourceCase], stamps: Sequence[float], remove: Iterable[int] = ()) -> None:
         """Replace or add ``cases`` (with their stamps) and drop the case ids in ``remove``."""
         gone = set(int(i) for i in remove) | {c.case_id for c in cases}
@@ -128,11 +146,8 @@ class SimilarIndex:
         if cases:
             vocab = table.vocab
             table = table.with_rows([facts_row(c.case_id, c.facts, vocab) for c in cases])
-            new_tokens = [self._token_ids(self.tokenizer.tokens(c.text)) for c in cases]
-            lengths = np.array([len(t) for t in new_tokens], np.int64)
-            flat = np.concatenate(
-                [flat, np.fromiter((i for t in new_tokens for i in t), np.int32, int(lengths.sum()))]
-            )
+            new_flat, lengths = self._encode(c.text for c in cases)
+            flat = np.concatenate([flat, new_flat])
             offsets = np.concatenate([offsets, offsets[-1] + np.cumsum(lengths)])
             old_stamps = np.concatenate([old_stamps, np.asarray(stamps, np.float64)])
             self.coded += len(cases)
@@ -150,14 +165,7 @@ class SimilarIndex:
         if len(self) == 0:
             self.bm25 = None
             return
-        import bm25s
-        from bm25s.tokenization import Tokenized
-
-        docs = np.split(self.tok_flat, self.tok_offsets[1:-1])
-        retriever = bm25s.BM25()
-        # bm25s adds an empty token to the vocabulary it is given: hand it a copy
-        retriever.index(Tokenized(ids=docs, vocab=dict(self.token_ids)), show_progress=False)
-        self.bm25 = retriever
+        self.bm25 = build_bm25(self.tok_flat, self.tok_offsets, self.token_ids)
 
     def refresh(
         self, session: Session, progress: Progress | None = None, page: int = 2000, max_age: float = 0.0
@@ -170,9 +178,16 @@ class SimilarIndex:
         started = time.perf_counter()
         if max_age > 0 and self.state is not None and time.monotonic() - self.checked_at < max_age:
             return RefreshReport(total=len(self), seconds=0.0, checked_only=True)
+        marker = write_marker(session)
+        if marker is not None and self.state is not None and marker.vouches_for(self.state):
+            # nothing written since this connection read this very fingerprint
+            self.checked_at = time.monotonic()
+            return RefreshReport(total=len(self), seconds=time.perf_counter() - started, checked_only=True)
         state = registry_state(session)
         self.checked_at = time.monotonic()
         if state == self.state:
+            if marker is not None:
+                marker.remember(state)
             return RefreshReport(total=len(self), seconds=time.perf_counter() - started, checked_only=True)
         ids, stamps = case_stamps(session)
         old_ids, old_stamps = self.table.case_ids, self.stamps
@@ -195,6 +210,8 @@ class SimilarIndex:
         if progress is not None:
             progress(len(cases), len(wanted))
         self.state = state
+        if marker is not None:
+            marker.remember(state)
         n_updated = int(changed.sum())
         return RefreshReport(
             added=len(cases) - min(n_updated, len(cases)),
@@ -211,7 +228,14 @@ class SimilarIndex:
         known = [t for t in dict.fromkeys(tokens) if t in self.token_ids]
         if self.bm25 is None or not known:
             return np.zeros(len(self), np.float32)
-        return np.asarray(self.bm25.get_scores(known), np.float32)
+        return np.asarray(score_bm25(self.bm25, known), np.float32)
+
+    def doc_freq(self) -> NDArray[np.int64]:
+        """How many cases hold each token id: the column lengths of the BM25 matrix, which has one
+        entry per (case, token) pair (no pass over the tokens of every case)."""
+        if self.bm25 is None:
+            return np.zeros(len(self.token_ids), np.int64)
+        return np.diff(self.bm25.scores["indptr"]).astype(np.int64)
 
     def row_tokens(self, row: int) -> NDArray[np.int32]:
         return self.tok_flat[self.tok_offsets[row] : self.tok_offsets[row + 1]]
