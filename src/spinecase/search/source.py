@@ -1,8 +1,9 @@
 """Reading cases out of the registry for the similar-cases index (read-only, in pages, no ORM objects).
 
 :func:`registry_state` is the test run before every search: case count, highest id, newest case and
-document timestamps — four index lookups (migration ``0003`` indexes both ``updated_at`` columns), not
-a scan of the documents. Any ingest, curation, re-extraction or deletion changes one of them.
+document timestamps — a count of index entries and three index lookups (migration ``0003`` indexes
+both ``updated_at`` columns), not a scan of the documents. Any ingest, curation, re-extraction or
+deletion changes one of them.
 :func:`write_marker` makes even that query rare on SQLite: ``PRAGMA data_version`` (commits by other
 connections) and ``total_changes()`` (writes by this one) tell in one tiny query whether anything was
 written since this connection last read the fingerprint. :func:`case_stamps` lists every case with
