@@ -220,6 +220,18 @@ def test_exports_read_back(filled: Registry, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.part"))
 
 
+def test_xlsx_export_drops_control_characters(registry: Registry, tmp_path: Path) -> None:
+    doc = document("ff", "A 50-year-old man with a T7 lesion.", title="Spinal\x0c metastasis\x07 report")
+    with registry.write() as s:
+        store_document(s, incoming(doc, extract(doc), "fake-1"))
+    with registry.session() as s:
+        assert export_cases(s, CaseFilter(), "xlsx", tmp_path / "ff.xlsx") == 1
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "ff.xlsx", read_only=True)["cases"].iter_rows(values_only=True))
+    assert rows[1][rows[0].index("title")] == "Spinal metastasis report"
+
+
 def test_export_rejects_unknown_formats_and_xlsx_to_a_stream(filled: Registry) -> None:
     with filled.session() as s:
         with pytest.raises(RegistryError, match="unknown export format"):

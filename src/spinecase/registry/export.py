@@ -107,15 +107,21 @@ def contract_lines(session: Session, flt: CaseFilter) -> Iterator[str]:
 def _write_xlsx(session: Session, flt: CaseFilter, path: Path) -> int:
     try:
         from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     except ModuleNotFoundError as exc:
         raise RegistryError("the xlsx export needs openpyxl: pip install 'spinecase[reports]'") from exc
+
+    def cell(value: Any) -> Any:
+        # control characters (a form feed from a PDF title) are not allowed in a worksheet
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
     wb = Workbook(write_only=True)  # rows go to disk as written: no whole sheet in memory
     ws = wb.create_sheet("cases")
     ws.append(list(COLUMNS))
     n = 0
     for case in iter_cases(session, flt):
         row = table_row(case)
-        ws.append([row[c] for c in COLUMNS])
+        ws.append([cell(row[c]) for c in COLUMNS])
         n += 1
     wb.save(path)
     return n
