@@ -177,9 +177,18 @@ def identifiers_from_metadata(meta: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+_REFERENCES_HEADING = re.compile(
+    r"^\s*(?:references?|bibliography|literature\s+cited|works\s+cited|similar\s+articles|cited\s+by)\s*:?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def identifiers_from_text(text: str) -> dict[str, str]:
     """Labelled identifiers in the head of a plain text (a scraped page or PDF header)."""
     head = text[:HEAD_CHARS]
+    # a short paper's reference list can start inside the head: the DOIs there belong to other papers
+    if m := _REFERENCES_HEADING.search(head):
+        head = head[: m.start()]
     out: dict[str, str] = {}
     if m := _DOI_LABEL.search(head):
         doi = normalise_doi(m.group(1))
