@@ -60,3 +60,12 @@ def test_dashboard_figures(client: TestClient) -> None:
         r = client.get(path)
         assert r.status_code == 200 and r.headers["content-type"] == "image/png"
         assert r.content.startswith(b"\x89PNG")
+
+
+def test_control_characters_in_a_caption(client: TestClient) -> None:
+    r = client.get("/api/review/download", params={"fmt": "xlsx", "caption": "Table.\x00 one\x1b"})
+    assert r.status_code == 200
+    from openpyxl import load_workbook
+
+    first = next(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert "Table. one" in str(first[0])

@@ -51,7 +51,9 @@ def build(request: Request, p: ListParams, caption: str | None) -> tuple[ReviewT
     with request.app.state.web.registry.session() as s:
         cases = review_cases(s, flt, include_secondary=p.secondary)
         stats = registry_stats(s, flt, include_secondary=p.secondary)
-    return review_table(cases, caption=(caption or "").strip() or None, histology=p.histology), stats
+    # control characters have no place in a caption (and Excel files cannot hold them)
+    clean = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", caption or "").split())
+    return review_table(cases, caption=clean or None, histology=p.histology), stats
 
 
 def file_name(parts: list[str | None], fmt: str) -> str:
