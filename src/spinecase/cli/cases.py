@@ -51,7 +51,7 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
 
 
-def _filter(
+def case_filter(
     histology: str | None,
     site: str | None,
     level: str | None,
@@ -59,6 +59,7 @@ def _filter(
     text: str | None,
     document: str | None,
 ) -> CaseFilter:
+    """The :class:`CaseFilter` of the common filter options (shared by ``cases``, ``review`` and ``stats``)."""
     return CaseFilter(
         histology=histology, site=site, level=level, region=region, text=text, document=document
     )
@@ -91,7 +92,7 @@ def list_command(
 
     spinecase cases list --text "en bloc" --site rectum
     """
-    flt = _filter(histology, site, level, region, text, document)
+    flt = case_filter(histology, site, level, region, text, document)
     with open_db(db) as reg, reg.session() as s:
         total = count_cases(s, flt)
         rows = list(iter_cases(s, flt, limit=limit))
@@ -233,7 +234,7 @@ def export_command(
 
     spinecase cases export --histology gist --format xlsx -o gist.xlsx
     """
-    flt = _filter(histology, site, level, region, text, document)
+    flt = case_filter(histology, site, level, region, text, document)
     with open_db(db) as reg, reg.session() as s:
         n = export_cases(
             s,

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from ..registry import CaseFilter
 from . import app
-from .cases import Document, Histology, Level, Region, Site, Text
+from .cases import Document, Histology, Level, Region, Site, Text, case_filter
 from .db import DbOption, err, fail, open_db
 
 IncludeSecondary = Annotated[
@@ -45,19 +45,6 @@ class Plot(StrEnum):
     km = "km"
     spine = "spine"
     distributions = "distributions"
-
-
-def _filter(
-    histology: str | None,
-    site: str | None,
-    level: str | None,
-    region: str | None,
-    text: str | None,
-    document: str | None,
-) -> CaseFilter:
-    return CaseFilter(
-        histology=histology, site=site, level=level, region=region, text=text, document=document
-    )
 
 
 def _describe(flt: CaseFilter) -> str:
@@ -117,7 +104,7 @@ def review_command(
         fail(f"cannot tell the format from {output}; give --format md|csv|xlsx|docx|html|tex")
     if output is None and chosen not in TEXT_FORMATS:
         fail(f"--format {chosen} needs an output file (--output FILE.{chosen})")
-    flt = _filter(histology, site, level, region, text, document)
+    flt = case_filter(histology, site, level, region, text, document)
     with open_db(db) as reg, reg.session() as s:
         cases = review_cases(s, flt, include_secondary=include_secondary)
     table = review_table(cases, caption=caption, histology=histology)
@@ -185,7 +172,7 @@ def stats_command(
 
     if by is not None and by not in GROUPINGS:
         fail(f"cannot group by {by!r}; one of: {', '.join(GROUPINGS)}")
-    flt = _filter(histology, site, level, region, text, document)
+    flt = case_filter(histology, site, level, region, text, document)
     with open_db(db) as reg, reg.session() as s:
         cases = review_cases(s, flt, include_secondary=include_secondary)
     records = stats_records(cases)
