@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from ...lexicon import load_yaml
 from ...records import RadiotherapyCourse
 from ..base import Draft, PatientText, Span
 from ..context import FAMILY, HYPOTHETICAL, NEGATED
@@ -80,36 +81,8 @@ _GENERIC_CHEMO = re.compile(r"chemo|cytotoxic|platinum", re.IGNORECASE)
 _GENERIC_TARGETED = re.compile(r"targeted|kinase|TKI|inhibitor", re.IGNORECASE)
 _GENERIC_IMMUNO = re.compile(r"immunotherap|checkpoint|ICI|anti-?PD", re.IGNORECASE)
 _GENERIC_BISPHOS = re.compile(r"^bisphosphonates?$", re.IGNORECASE)
-_CODED_CYTO_OR_TARGETED = {
-    "imatinib",
-    "sunitinib",
-    "regorafenib",
-    "ripretinib",
-    "avapritinib",
-    "nilotinib",
-    "sorafenib",
-    "everolimus",
-    "temozolomide",
-    "capecitabine",
-    "cisplatin",
-    "carboplatin",
-    "etoposide",
-    "doxorubicin",
-    "paclitaxel",
-    "bevacizumab",
-    "pembrolizumab",
-    "nivolumab",
-    "lutetium_dotatate",
-}
-_TKIS = {
-    "imatinib",
-    "sunitinib",
-    "regorafenib",
-    "ripretinib",
-    "avapritinib",
-    "nilotinib",
-    "sorafenib",
-    "everolimus",
+_GROUPS: dict[str, frozenset[str]] = {
+    k: frozenset(v) for k, v in load_yaml("systemic.yaml")["groups"].items()
 }
 _IMAGING_AFTER = re.compile(
     r"[-\s]*(?:based\s+)?(?:imaging|scan|scans|scintigraph\w*|PET|SPECT|uptake|avid|receptor\s+imaging)\b",
@@ -353,15 +326,15 @@ def extract_systemic(pt: PatientText, draft: Draft) -> None:
         else:
             named.setdefault(code, (s, e))
     agents = dict(named)
-    coded = set(named) & _CODED_CYTO_OR_TARGETED
+    coded = set(named) & _GROUPS["coded_anticancer"]
     for cls, span in generic.items():
         if cls == "chemotherapy" and coded:
             continue
-        if cls == "targeted_therapy" and set(named) & _TKIS:
+        if cls == "targeted_therapy" and set(named) & _GROUPS["coded_kinase_inhibitors"]:
             continue
-        if cls == "immunotherapy" and {"pembrolizumab", "nivolumab"} & set(named):
+        if cls == "immunotherapy" and set(named) & _GROUPS["coded_immunotherapy"]:
             continue
-        if cls == "bisphosphonate" and {"zoledronic_acid", "pamidronate"} & set(named):
+        if cls == "bisphosphonate" and set(named) & _GROUPS["coded_bisphosphonates"]:
             continue
         agents.setdefault(cls, span)
     for code, span in sorted(agents.items(), key=lambda kv: kv[1][0]):
