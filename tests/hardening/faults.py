@@ -33,15 +33,15 @@ from .support import Audit, audit, expected_contracts, spinecase, spinecase_pope
 
 
 class Counter:
-    """``SELECT count(*) FROM documents`` from outside the ingest (0 while the table is missing)."""
+    """``SELECT count(*) FROM <table>`` from outside the ingest (0 while the table is missing)."""
 
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url, poolclass=NullPool)
 
-    def __call__(self) -> int:
+    def __call__(self, table: str = "documents") -> int:
         try:
             with self.engine.connect() as conn:
-                return int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
+                return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() or 0)
         except Exception:  # noqa: BLE001 - not created yet, locked, server restarting: "nothing yet"
             return 0
 
@@ -82,38 +82,46 @@ class KillReport:
         return len(self.final.missing)
 
 
+def _wait(proc: subprocess.Popen[str], count: Counter, table: str, above: int, limit: float = 120) -> None:
+    """Until the process ends or ``table`` holds more than ``above`` rows."""
+    deadline = time.monotonic() + limit
+    while proc.poll() is None and count(table) <= above and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def sigkill_loop(
     workdir: Path, url: str, rounds: int = 20, seed: int = 20240806, per_round: int = 30
 ) -> KillReport:
     """Kill ``rounds`` ingests of a growing folder of invented reports at random points.
 
     Each round adds ``per_round`` reports, starts ``spinecase ingest`` (one process, or two local
-    workers) and kills its process group with SIGKILL either after a random delay (which may land in
-    start-up or migration) or once a random number of this run's documents are committed, plus a
-    random few milliseconds (mid-batch). After every kill the registry is audited.
+    workers) and kills its process group with SIGKILL at a point drawn from three phases: start-up
+    and migration (a random delay), reading and extracting (a random delay after the run registered
+    itself) and writing (just after the run's first batch committed, while the next is in flight).
+    After every kill the registry is audited.
     """
     rnd = random.Random(seed)
     report = KillReport(seed=seed, rounds=rounds)
     folder = workdir / "reports"
     expected: dict[str, list[dict[str, Any]]] = {}
     count = Counter(url)
+
     try:
         for r in range(rounds):
             new = write_reports(folder, per_round, start=r * per_round)
             expected.update(expected_contracts(new))
             workers = rnd.choice(["1", "1", "2"])
-            before = count()
+            before, runs = count(), count("ingest_runs")
             proc = spinecase_popen("ingest", str(folder), "--db", url, "--workers", workers, "--quiet")
-            if rnd.random() < 0.3:
-                deadline = time.monotonic() + rnd.uniform(0.1, 4.0)  # anywhere, start-up included
-                while time.monotonic() < deadline and proc.poll() is None:
-                    time.sleep(0.01)
+            phase = rnd.choice(["start-up", "extracting", "writing"])
+            if phase == "start-up":
+                time.sleep(rnd.uniform(0.05, 1.5))
+            elif phase == "extracting":
+                _wait(proc, count, "ingest_runs", runs)
+                time.sleep(rnd.uniform(0, 0.4))
             else:
-                target = before + rnd.randint(1, per_round)  # once some of this run's writes landed
-                give_up = time.monotonic() + 120
-                while proc.poll() is None and count() < target and time.monotonic() < give_up:
-                    time.sleep(0.01)
-                time.sleep(rnd.uniform(0, 0.3))
+                _wait(proc, count, "documents", before)
+                time.sleep(rnd.uniform(0, 0.05))
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 report.kills += 1
