@@ -110,7 +110,7 @@ def disks(work: Path) -> list[Row]:
     work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
     reports = write_reports(work / "disk-reports", 300)
-    for limit in (300_000, 1_200_000):
+    for limit in (300_000, 1_400_000):
         r = disk_full(work, limit, reports)
         last = error_lines(r.stderr)[-1] if r.stderr.strip() else ""
         clear = last.startswith("error: ") and "Traceback" not in r.stderr

@@ -33,7 +33,7 @@ def test_twenty_random_sigkills_leave_whole_documents_and_a_rerun_finishes(tmp_p
     assert 0 < report.statuses.count("interrupted") <= report.kills
 
 
-@pytest.mark.parametrize("limit", [300_000, 1_200_000])
+@pytest.mark.parametrize("limit", [300_000, 1_400_000])
 def test_full_disk_is_a_clear_error_and_stores_no_partial_document(tmp_path: Path, limit: int) -> None:
     reports = write_reports(tmp_path / "reports", 300)
     report = disk_full(tmp_path, limit, reports)
