@@ -218,3 +218,19 @@ def test_review_cases_from_bare_records() -> None:
     cases = [ReviewCase(CaseRecord(document="d", case=n, age=50 + n)) for n in (1, 2)]
     t = review_table(cases)
     assert [r["reference"] for r in t.rows] == ["d, case 1", "d, case 2"]
+
+
+def test_control_characters_never_break_a_word_or_excel_file(tmp_path: Path) -> None:
+    """A control character (typed into a filter, or carried in from scraped text) is dropped."""
+    from docx import Document as WordDocument
+    from openpyxl import load_workbook
+
+    table = review_table(load_cohort()[:2], caption="histology \x08gist\x1f")
+    for fmt in ("docx", "xlsx"):
+        out = tmp_path / f"t.{fmt}"
+        write_table(table, fmt, out)
+        if fmt == "docx":
+            text = "\n".join(p.text for p in WordDocument(str(out)).paragraphs)
+        else:
+            text = str(load_workbook(out).active["A1"].value)
+        assert "\x08" not in text and "histology gist" in text

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -159,6 +160,15 @@ def render_text(table: ReviewTable, fmt: str) -> str:
 _XLSX_WIDTHS = (5, 34, 9, 24, 14, 14, 10, 34, 22, 20)
 
 
+# Characters XML 1.0 cannot hold (Word and Excel files are XML): a control character typed into a
+# filter or carried in from a scraped text must not make the whole download fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def write_xlsx(table: ReviewTable, out: Path | IO[bytes]) -> None:
     try:
         from openpyxl import Workbook
@@ -171,19 +181,19 @@ def write_xlsx(table: ReviewTable, out: Path | IO[bytes]) -> None:
     assert ws is not None
     ws.title = "Review"
     n = len(table.headers)
-    ws.cell(row=1, column=1, value=f"Table. {table.caption}").font = Font(bold=True, size=12)
+    ws.cell(row=1, column=1, value=_safe(f"Table. {table.caption}")).font = Font(bold=True, size=12)
     header_row = 3
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
     for j, h in enumerate(table.headers, start=1):
-        c = ws.cell(row=header_row, column=j, value=h)
+        c = ws.cell(row=header_row, column=j, value=_safe(h))
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="E8ECF2")
         c.alignment, c.border = wrap, border
     for i, row in enumerate(table.matrix(), start=header_row + 1):
         for j, value in enumerate(row, start=1):
-            c = ws.cell(row=i, column=j, value=int(value) if j == 1 and value.isdigit() else value)
+            c = ws.cell(row=i, column=j, value=int(value) if j == 1 and value.isdigit() else _safe(value))
             c.alignment, c.border = wrap, border
     last = header_row + len(table.rows)
     for j, width in enumerate(_XLSX_WIDTHS[:n], start=1):
@@ -192,10 +202,10 @@ def write_xlsx(table: ReviewTable, out: Path | IO[bytes]) -> None:
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n)}{last}"
     if table.footer():
         legend_row = last + 2
-        ws.cell(row=legend_row, column=1, value=table.footer()).alignment = wrap
+        ws.cell(row=legend_row, column=1, value=_safe(table.footer())).alignment = wrap
         ws.merge_cells(start_row=legend_row, start_column=1, end_row=legend_row, end_column=n)
         ws.row_dimensions[legend_row].height = 15 * (1 + len(table.footer()) // 180)
-    wb.properties.title = table.caption
+    wb.properties.title = _safe(table.caption)
     wb.save(out)
 
 
@@ -223,25 +233,25 @@ def write_docx(table: ReviewTable, out: Path | IO[bytes]) -> None:
     section.page_width, section.page_height = section.page_height, section.page_width
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
-    doc.core_properties.title = table.caption
+    doc.core_properties.title = _safe(table.caption)
     caption = doc.add_paragraph()
     run = caption.add_run("Table. ")
     run.bold = True
-    caption.add_run(table.caption)
+    caption.add_run(_safe(table.caption))
     grid = doc.add_table(rows=1, cols=len(table.headers))
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
-        r = cell.paragraphs[0].add_run(text)
+        r = cell.paragraphs[0].add_run(_safe(text))
         r.bold = True
         r.font.size = Pt(8)
     _repeat_header(grid.rows[0])
     for values in table.matrix():
         cells = grid.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            cell.paragraphs[0].add_run(text).font.size = Pt(8)
+            cell.paragraphs[0].add_run(_safe(text)).font.size = Pt(8)
     if table.footer():
         legend = doc.add_paragraph()
-        legend.add_run(table.footer()).font.size = Pt(8)
+        legend.add_run(_safe(table.footer())).font.size = Pt(8)
     doc.save(out)  # type: ignore[arg-type]
 
 
