@@ -59,8 +59,8 @@ class RadiotherapyCourse(BaseModel):
     """One course of radiotherapy to the spinal metastasis (e.g. SBRT 24 Gy in 3 fractions)."""
 
     modality: str
-    total_dose_gy: float | None = None
-    fractions: int | None = None
+    total_dose_gy: float | None = Field(default=None, ge=0)
+    fractions: int | None = Field(default=None, ge=0)
 
 
 class ClinicalDetails(BaseModel):
@@ -87,19 +87,19 @@ class CaseRecord(BaseModel):
 
     document: str
     case: int = Field(ge=1)
-    age: int | None = None
+    age: int | None = Field(default=None, ge=0, le=130)
     sex: Sex | None = None
     histology: str | None = None
     primary_site: str | None = None
     spinal_levels: list[str] = Field(default_factory=list)
     other_metastasis_sites: list[str] = Field(default_factory=list)
     presentation: Presentation | None = None
-    interval_months: float | None = None
+    interval_months: float | None = Field(default=None, ge=0)
     neurological_deficit: bool | None = None
     spinal_surgery: list[str] = Field(default_factory=list)
     radiotherapy: list[RadiotherapyCourse] = Field(default_factory=list)
     systemic_agents: list[str] = Field(default_factory=list)
-    follow_up_months: float | None = None
+    follow_up_months: float | None = Field(default=None, ge=0)
     local_recurrence: bool | None = None
     vital_status: VitalStatus | None = None
     evidence: dict[str, list[Span]] = Field(default_factory=dict)
