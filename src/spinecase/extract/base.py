@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .context import Context, context
-from .fastscan import fast, keyed_finditer
+from .fastscan import fast
 from .patients import Patient
 from .segment import Segmented, Sentence
 from .terms import TermTable
@@ -131,7 +131,7 @@ class PatientText:
         keyed = table.keyed()
         words = self.seg.words
         for a, b, idx in self._blocks:
-            for m in keyed_finditer(words, keyed, a, b):
+            for m in keyed.finditer(words, a, b):
                 name = m.lastgroup
                 if name is not None:
                     yield self._sentence_of(idx, m.start()), table.code_of_group(name), m.start(), m.end()

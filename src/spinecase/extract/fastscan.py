@@ -23,7 +23,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -168,14 +168,18 @@ def fast(pattern: re.Pattern[str]) -> FastPattern:
     return FastPattern(pattern)
 
 
-def keyed_finditer(
-    index: WordIndex, keyed: dict[str, re.Pattern[str]], start: int, end: int
+def _matches(
+    index: WordIndex,
+    keys: frozenset[str],
+    start: int,
+    end: int,
+    pattern_at: Callable[[int], re.Pattern[str] | None],
 ) -> Iterator[re.Match[str]]:
-    """Matches of a pattern split by three-letter beginnings (``TermTable.keyed``)."""
-    positions = index.positions(frozenset(keyed))
+    """Non-overlapping matches at the word starts of ``keys`` in ``[start, end)``, like ``finditer``."""
+    positions = index.positions(keys)
     i = bisect_left(positions, start)
     last_end = start
-    text, lower = index.text, index.lower
+    text = index.text
     while i < len(positions):
         p = positions[i]
         i += 1
@@ -183,13 +187,32 @@ def keyed_finditer(
             break
         if p < last_end:
             continue
-        pat = keyed.get(lower[p : p + 3]) or keyed.get(lower[p : p + 2]) or keyed.get(lower[p])
+        pat = pattern_at(p)
         if pat is None:
             continue
         m = pat.match(text, p, end)
         if m is not None and m.end() > m.start():
             yield m
             last_end = m.end()
+
+
+class KeyedPatterns:
+    """A pattern split by three-letter beginnings (``TermTable.keyed``), with its key set built once."""
+
+    __slots__ = ("by_key", "keys")
+
+    def __init__(self, by_key: dict[str, re.Pattern[str]]) -> None:
+        self.by_key = by_key
+        self.keys = frozenset(by_key)
+
+    def finditer(self, index: WordIndex, start: int, end: int) -> Iterator[re.Match[str]]:
+        """Matches in ``index.text[start:end]``: at each word start, the pattern of its beginning."""
+        get, lower = self.by_key.get, index.lower
+
+        def pattern_at(p: int) -> re.Pattern[str] | None:
+            return get(lower[p : p + 3]) or get(lower[p : p + 2]) or get(lower[p])
+
+        return _matches(index, self.keys, start, end, pattern_at)
 
 
 class FastPattern:
@@ -207,19 +230,5 @@ class FastPattern:
         if self.prefixes is None:
             yield from self.pattern.finditer(index.text, start, end)
             return
-        positions = index.positions(self.prefixes)
-        i = bisect_left(positions, start)
-        last_end = start
-        match = self.pattern.match
-        text = index.text
-        while i < len(positions):
-            p = positions[i]
-            i += 1
-            if p >= end:
-                break
-            if p < last_end:
-                continue
-            m = match(text, p, end)
-            if m is not None and m.end() > m.start():
-                yield m
-                last_end = m.end()
+        pattern = self.pattern
+        yield from _matches(index, self.prefixes, start, end, lambda _p: pattern)

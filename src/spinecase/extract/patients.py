@@ -37,7 +37,9 @@ _KIN = re.compile(
     re.IGNORECASE,
 )
 AGE_UNIT = r"(?P<unit>years?|yrs?|yr|y|months?|mos?|weeks?|wks?|days?)"
-AGE_EXPR = rf"(?P<age>{NUMBER})\s*[-‐–—]?\s*{AGE_UNIT}\.?(?P<old>[\s\-‐–—]+old\b|\s+of\s+age\b|[\-‐–—\s]?old\b)"
+AGE_EXPR = (
+    rf"(?P<age>{NUMBER})\s*[-‐–—]?\s*{AGE_UNIT}\.?(?P<old>[\s\-‐–—]+old\b|\s+of\s+age\b|[\-‐–—\s]?old\b)"
+)
 _INTRO = re.compile(
     rf"(?P<pre>\b\w+\s+)?{AGE_EXPR}(?P<mid>(?:[\s,]+(?!and\b|with\b|who\b|was\b|had\b|presented\b)[\w'/-]+){{0,6}}?)"
     rf"[\s,]+(?P<noun>{_MALE}|{_FEMALE}|{_NEUTRAL})\b",

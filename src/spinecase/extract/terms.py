@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..lexicon import load_yaml
+from .fastscan import KeyedPatterns, pattern_prefixes
 
 
 def _group_name(code: str, taken: set[str]) -> str:
@@ -56,17 +57,16 @@ class TermTable:
             self._alts.append(alts)
             parts.append(f"(?P<{name}>{'|'.join(alts)})")
         self.regex = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
-        self._by_key: dict[str, re.Pattern[str]] | None = None
+        self._keyed: KeyedPatterns | None = None
 
-    def keyed(self) -> dict[str, re.Pattern[str]]:
+    def keyed(self) -> KeyedPatterns:
         """One small pattern per three-letter beginning, holding only the terms that can start so.
 
         Trying a 3-term pattern where "ren…" begins beats trying all 300 terms (see :mod:`.fastscan`).
         Codes keep their order, so the first listed code still wins a tie.
         """
-        if self._by_key is not None:
-            return self._by_key
-        from .fastscan import pattern_prefixes
+        if self._keyed is not None:
+            return self._keyed
 
         buckets: dict[str, dict[str, list[str]]] = {}
         names = list(self._code)
@@ -90,8 +90,8 @@ class TermTable:
             ordered = [n for n in names if n in by_name]
             body = "|".join(f"(?P<{n}>{'|'.join(by_name[n])})" for n in ordered)
             out[key] = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
-        self._by_key = out
-        return out
+        self._keyed = KeyedPatterns(out)
+        return self._keyed
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
         """Yield ``(code, start, end)`` for every term in ``text[start:end]``."""
