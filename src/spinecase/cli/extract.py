@@ -20,6 +20,14 @@ from ..documents.readers import DEFAULT_MAX_BYTES
 from ..records import CaseRecord
 from . import app
 
+#: ``--max-bytes``, shared by every command that reads files.
+MaxBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes", min=1, help="Refuse a file (or JSON Lines record) larger than this many bytes."
+    ),
+]
+
 
 class OutputFormat(StrEnum):
     jsonl = "jsonl"
@@ -60,12 +68,7 @@ def extract_command(
     example: Annotated[
         bool, typer.Option("--example", help="Run on a built-in demonstration report.")
     ] = False,
-    max_bytes: Annotated[
-        int,
-        typer.Option(
-            "--max-bytes", min=1, help="Refuse a file (or JSON Lines record) larger than this many bytes."
-        ),
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Extract one evidence-linked case record per patient from case reports.
 

@@ -20,6 +20,7 @@ from ..documents.readers import DEFAULT_MAX_BYTES
 from ..registry import IngestOptions, IngestSummary, Registry, RegistryError, display_url, ingest
 from . import app
 from .db import DbOption, err, open_db
+from .extract import MaxBytesOption
 
 #: Failures listed on the terminal; all of them stay in the ingest run (``spinecase db runs``).
 SHOWN_FAILURES = 20
@@ -100,12 +101,7 @@ def ingest_command(
         bool, typer.Option("--force", help="Re-extract texts already stored with this extractor version.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
-    max_bytes: Annotated[
-        int,
-        typer.Option(
-            "--max-bytes", min=1, help="Refuse a file (or JSON Lines record) larger than this many bytes."
-        ),
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Read, extract and store case reports in the registry; safe to run again at any time.
 
