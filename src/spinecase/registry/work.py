@@ -42,6 +42,7 @@ class Task:
     start: int = 0
     end: int | None = None
     size: int = 0  # bytes covered, for progress
+    line: int = 1  # number of the part's first line (parts start and end at line boundaries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,37 +107,45 @@ def jsonl_splittable(path: Path) -> bool:
     return path.suffix.lower() in JSONL_SUFFIXES
 
 
-def split_tasks(path: Path, part_bytes: int) -> list[Task]:
-    """One task per file, or one per ``part_bytes`` of a splittable JSON Lines file."""
+def split_tasks(path: Path, part_bytes: int) -> Iterator[Task]:
+    """One task per file, or one per ``part_bytes`` (rounded up to a line end) of a splittable JSON
+    Lines file, each knowing the number of its first line.
+
+    The parts are cut here, in one sequential pass, so no worker has to count the lines before its
+    part (which costs the whole file per part: quadratic on a large corpus). Lazy: the first parts go
+    to the workers while the rest of a large file is still being cut.
+    """
     size = path.stat().st_size
     if not jsonl_splittable(path) or size <= part_bytes:
-        return [Task(str(path), size=size)]
-    starts = list(range(0, size, part_bytes))
-    return [Task(str(path), s, min(s + part_bytes, size), min(part_bytes, size - s)) for s in starts]
+        yield Task(str(path), size=size)
+        return
+    with open(path, "rb") as fh:
+        start, line = 0, 1
+        while start < size:
+            chunk = fh.read(part_bytes)
+            if not chunk:
+                break
+            end, lines = start + len(chunk), chunk.count(b"\n")
+            if not chunk.endswith(b"\n"):
+                # finish the last line, in bounded pieces: a line may be larger than memory allows
+                while rest := fh.readline(1 << 20):
+                    end += len(rest)
+                    if rest.endswith(b"\n"):
+                        lines += 1
+                        break
+            yield Task(str(path), start, end, end - start, line)
+            start, line = end, line + lines
 
 
 def _read_jsonl_range(task: Task, max_bytes: int) -> Iterator[Document | ReadError]:
-    """Lines *starting* in ``[start, end)``; the line straddling ``start`` belongs to the part before."""
+    """The lines of bytes ``[start, end)``; :func:`split_tasks` cut them at line boundaries."""
     from ..documents.readers.base import size_limit_message
     from ..documents.readers.jsonl import parse_line
 
     assert task.end is not None
     with open(task.path, "rb") as fh:
-        lineno = 1
-        if task.start > 0:
-            fh.seek(task.start - 1)
-            # count line numbers up to the part, in blocks: cheap next to parsing JSON
-            head = 0
-            with open(task.path, "rb") as counter:
-                while head < task.start - 1:
-                    block = counter.read(min(1 << 20, task.start - 1 - head))
-                    if not block:
-                        break
-                    lineno += block.count(b"\n")
-                    head += len(block)
-            if fh.read(1) != b"\n":
-                fh.readline()  # finish the line that began before this part
-            lineno += 1
+        fh.seek(task.start)
+        lineno = task.line
         while fh.tell() < task.end:
             raw = fh.readline(max_bytes + 1)
             if not raw:
