@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -26,7 +28,7 @@ from spinecase.registry import (
     pipeline,
 )
 from spinecase.registry.models import DocumentRow, IngestRun
-from spinecase.registry.work import read_task, split_tasks
+from spinecase.registry.work import Task, TaskResult, WorkSettings, read_task, split_tasks
 
 pytest_plugins = ["registry.plugin"]
 
@@ -167,25 +169,69 @@ _LINE = st.one_of(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=st.lists(_LINE, min_size=1, max_size=30), part_bytes=st.integers(min_value=1, max_value=300))
+@given(
+    lines=st.lists(_LINE, min_size=1, max_size=30),
+    part_bytes=st.integers(min_value=1, max_value=300),
+    final_newline=st.booleans(),
+)
 def test_json_lines_parts_read_what_the_reader_reads(
-    tmp_path_factory: pytest.TempPathFactory, lines: list[str], part_bytes: int
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], part_bytes: int, final_newline: bool
 ) -> None:
     # a file of blank lines only: the reader says "empty file", which no single part can know
     assume(any(line.strip() for line in lines))
     path = tmp_path_factory.mktemp("parts") / "corpus.jsonl"
-    path.write_text(
-        "".join(line.replace("x", str(i), 1) + "\n" for i, line in enumerate(lines)), encoding="utf-8"
-    )
+    body = "".join(line.replace("x", str(i), 1) + "\n" for i, line in enumerate(lines))
+    path.write_text(body if final_newline else body[:-1], encoding="utf-8")
+    raw = path.read_bytes()
 
     def outline(items: Iterable[Document | ReadError]) -> list[tuple[str, str, int | None]]:
         return [
             (d.id, d.text, None) if isinstance(d, Document) else ("error", d.message, d.line) for d in items
         ]
 
-    parts = split_tasks(path, part_bytes)
+    parts = list(split_tasks(path, part_bytes))
     assert sum(t.size for t in parts) == path.stat().st_size
+    for task in parts:
+        # cut at line ends, and each part knows its first line's number without counting
+        assert task.start == 0 or raw[task.start - 1 : task.start] == b"\n"
+        assert task.line == raw[: task.start].count(b"\n") + 1
     assert outline(item for task in parts for item in read_task(task)) == outline(read_path(path))
+
+
+class _Instant(Executor):
+    """Runs nothing: every submitted task is done at once. Records how many were out at a time."""
+
+    def __init__(self) -> None:
+        self.out = 0
+        self.most = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.out += 1
+        self.most = max(self.most, self.out)
+        fut: Future[Any] = Future()
+        fut.set_result(TaskResult(args[0], []))
+        return fut
+
+
+@pytest.mark.parametrize(
+    ("size", "most"),
+    [
+        (100 << 20, 4),  # whole large files: two per worker, as ever
+        (1 << 20, 8),  # 1 MB parts: more while they cover under IN_FLIGHT_BYTES
+        (1 << 10, 64),  # tiny parts: capped by count
+    ],
+)
+def test_tasks_out_at_once_are_bounded_by_count_and_bytes(size: int, most: int) -> None:
+    executor = _Instant()
+    tasks = [Task("corpus.jsonl", i * size, (i + 1) * size, size) for i in range(200)]
+    settings = WorkSettings(extractor_version="x")
+    done = 0
+    for _result in pipeline._pooled(executor, tasks, settings, in_flight=4):
+        executor.out -= 1
+        done += 1
+    assert done == 200
+    assert pipeline.IN_FLIGHT_BYTES == 8 << 20 and pipeline.IN_FLIGHT_MAX == 64
+    assert executor.most == most
 
 
 def test_a_dead_worker_stops_the_ingest_cleanly(tmp_path: Path) -> None:

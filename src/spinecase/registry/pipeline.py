@@ -51,7 +51,11 @@ from .work import (
 )
 
 #: A JSON Lines file is read in parts of this size: workers share them, progress advances per part.
-JSONL_PART_BYTES = 1 << 20
+JSONL_PART_BYTES = 1 << 16
+#: More than two tasks per worker may be out while together they cover less input than this…
+IN_FLIGHT_BYTES = 8 << 20
+#: …up to this many tasks.
+IN_FLIGHT_MAX = 64
 #: A batch the database refuses (locked, disconnected, full) is tried this often, waiting
 #: WRITE_BACKOFF, then twice as long, … between attempts (0.5 + 1 + 2 + 4 s by default).
 WRITE_ATTEMPTS = 5
@@ -73,7 +77,7 @@ class IngestOptions:
     dask: Any = None
     force: bool = False
     publication_type: str | None = None
-    commit_every: int = 200
+    commit_every: int = 500
     extractor: str = DEFAULT_EXTRACTOR
     version: str | None = None  # default: the extractor package's EXTRACTOR_VERSION
     max_bytes: int = 50_000_000
@@ -309,17 +313,34 @@ def _finish_run(registry: Registry, summary: IngestSummary, status: str) -> None
         run.status, run.finished_at = status, utcnow()
 
 
+def _pool_broken(exc: BrokenExecutor) -> RegistryError:
+    return RegistryError(
+        f"a worker process stopped unexpectedly ({exc}); every document stored so far is "
+        "complete: run the same command again to finish"
+    )
+
+
 def _pooled(
     executor: Executor, tasks: Iterable[Task], settings: WorkSettings, in_flight: int
 ) -> Iterator[TaskResult]:
-    """Results of tasks run on ``executor``, at most ``in_flight`` at a time (bounded memory)."""
+    """Results of tasks run on ``executor`` (bounded memory).
+
+    At most ``in_flight`` tasks are out at a time, or more while they are small (together under
+    :data:`IN_FLIGHT_BYTES` of input): the writer submits new tasks only between its batches, so a few
+    small parts in hand would leave the workers idle while it stores one.
+    """
     pending: dict[Future[TaskResult], Task] = {}
+    pending_bytes = 0
 
     def collect(done: set[Future[TaskResult]]) -> Iterator[TaskResult]:
+        nonlocal pending_bytes
         for fut in done:
             task = pending.pop(fut)
+            pending_bytes -= task.size
             try:
                 yield fut.result()
+            except BrokenExecutor as exc:  # a worker died (killed, out of memory): the pool is gone
+                raise _pool_broken(exc) from exc
             except Exception as exc:  # noqa: BLE001 - a crashed worker costs its task, reported
                 yield TaskResult(
                     task, [Processed("error", task.path, error=f"worker failed: {type(exc).__name__}: {exc}")]
@@ -328,12 +349,12 @@ def _pooled(
     for task in tasks:
         try:
             pending[executor.submit(run_task, task, settings)] = task
-        except BrokenExecutor as exc:  # a worker died (killed, out of memory): the pool is gone
-            raise RegistryError(
-                f"a worker process stopped unexpectedly ({exc}); every document stored so far is "
-                "complete: run the same command again to finish"
-            ) from exc
-        while len(pending) >= in_flight:
+            pending_bytes += task.size
+        except BrokenExecutor as exc:
+            raise _pool_broken(exc) from exc
+        while len(pending) >= in_flight and (
+            pending_bytes >= IN_FLIGHT_BYTES or len(pending) >= IN_FLIGHT_MAX
+        ):
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             yield from collect(done)
     while pending:
