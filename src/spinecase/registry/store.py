@@ -46,6 +46,7 @@ from .models import (
     FieldValue,
     utcnow,
 )
+from .multirow import insert_rows
 from .values import record_values, terms
 
 Outcome = Literal["new", "updated", "merged", "unchanged"]
@@ -212,7 +213,7 @@ def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool
     ids = allocate_ids(conn, documents, len(doc_rows))
     for doc_id, row in zip(ids, doc_rows, strict=True):
         row["id"] = doc_id
-    conn.execute(documents.insert(), doc_rows)
+    insert_rows(conn, documents, doc_rows)
     key_rows, shingle_rows, source_rows, case_rows = [], [], [], []
     case_records = []
     for doc_id, item in zip(ids, items, strict=True):
@@ -240,16 +241,16 @@ def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool
         )
         key_rows = [r for r in key_rows if r["key"] not in taken]
     if key_rows:
-        conn.execute(_table(DocumentKey).insert(), key_rows)
+        insert_rows(conn, _table(DocumentKey), key_rows)
     if shingle_rows:
-        conn.execute(_table(DocumentShingle).insert(), shingle_rows)
-    conn.execute(_table(DocumentSource).insert(), source_rows)
+        insert_rows(conn, _table(DocumentShingle), shingle_rows)
+    insert_rows(conn, _table(DocumentSource), source_rows)
     if case_rows:
         cases = _table(CaseRow)
         case_ids = allocate_ids(conn, cases, len(case_rows))
         for case_id, row in zip(case_ids, case_rows, strict=True):
             row["id"] = case_id
-        conn.execute(cases.insert(), case_rows)
+        insert_rows(conn, cases, case_rows)
         value_rows, term_rows = [], []
         for case_id, (record, version) in zip(case_ids, case_records, strict=True):
             for field, (value, evidence) in record_values(record).items():
@@ -268,9 +269,9 @@ def insert_documents(session: Session, items: list[Incoming], *, keys_free: bool
                     {"case_id": case_id, "field": field, "term": t[:128]} for t in terms(field, value)
                 ]
         if value_rows:
-            conn.execute(_table(FieldValue).insert(), value_rows)
+            insert_rows(conn, _table(FieldValue), value_rows)
         if term_rows:
-            conn.execute(_table(CaseTerm).insert(), term_rows)
+            insert_rows(conn, _table(CaseTerm), term_rows)
     return ids
 
 
