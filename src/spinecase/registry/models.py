@@ -133,7 +133,8 @@ class CaseRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    # no index of its own: document_id leads uq_cases_document_number, whose index serves lookups
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     secondary: Mapped[bool] = mapped_column(Boolean, default=False)
     cited_by: Mapped[str | None] = mapped_column(Text)
@@ -158,7 +159,8 @@ class FieldValue(Base):
     __table_args__ = (UniqueConstraint("case_id", "field", name="uq_field_values_case_field"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # no index of its own: case_id leads uq_field_values_case_field, whose index serves lookups
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSONType, nullable=True)
     evidence: Mapped[list[dict[str, int]]] = mapped_column(JSONType, default=list)
