@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -33,6 +34,7 @@ sre_c: Any = importlib.import_module("re._constants")
 
 _MAX_PREFIXES = 4000
 _WORD_START = re.compile(r"(?<![\w])\w")
+_START = re.Match.start
 _WHITESPACE = (" ", "\n")
 
 
@@ -129,22 +131,18 @@ class WordIndex:
         self.text = text
         lower = text.lower()
         self.lower = lower
-        by_key: dict[str, list[int]] = {}
-        for m in _WORD_START.finditer(text):
-            p = m.start()
-            k = lower[p : p + 3]
-            hit = by_key.get(k)
-            if hit is None:
-                by_key[k] = [p]
-            else:
-                hit.append(p)
+        # the loop below runs once per word of the corpus: the fewest Python steps per word
+        by_key: defaultdict[str, list[int]] = defaultdict(list)
+        for p in map(_START, _WORD_START.finditer(text)):
+            by_key[lower[p : p + 3]].append(p)
         self._by_key = by_key
         # every one-, two- and three-character beginning -> the three-character groups it covers
-        by_prefix: dict[str, list[str]] = {}
+        # (a shorter group is listed under itself more than once: positions() collects into a set)
+        by_prefix: defaultdict[str, list[str]] = defaultdict(list)
         for k3 in by_key:
-            for n in (1, 2, 3):
-                if len(k3) >= n:
-                    by_prefix.setdefault(k3[:n], []).append(k3)
+            by_prefix[k3[:1]].append(k3)
+            by_prefix[k3[:2]].append(k3)
+            by_prefix[k3].append(k3)
         self._by_prefix = by_prefix
         self._cache: dict[frozenset[str], list[int]] = {}
 
