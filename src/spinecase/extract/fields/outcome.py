@@ -246,7 +246,10 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
     death: Span | None = None
     alive: Span | None = None
     lost = False
-    for pattern in _FOLLOW_UP:
+    # a follow-up is counted from the treatment of a spinal metastasis: without spinal disease only
+    # the vital status is looked for (skipping the duration scans keeps corpus runs fast)
+    spinal = _spinal_disease(draft)
+    for pattern in _FOLLOW_UP if spinal else ():
         for sent, m in pt.scan(pattern):
             if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY):
                 continue
@@ -256,7 +259,7 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
     # the spinal treatment (or, without one, the spinal lesion) starts the follow-up clock
     starts = [a for key in ("spinal_surgery", "radiotherapy") for a, _ in draft.evidence.get(key, [])]
     t0 = min(starts) if starts else min((a for a, _ in draft.evidence.get("spinal_levels", [])), default=None)
-    for sent, m in (hit for pattern in _AFTER_TREATMENT for hit in pt.scan(pattern)):
+    for sent, m in (hit for pattern in (_AFTER_TREATMENT if spinal else ()) for hit in pt.scan(pattern)):
         if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY | NEGATED):
             continue
         phrase = m.group(0).lower()
@@ -287,15 +290,13 @@ def extract_follow_up(pt: PatientText, draft: Draft) -> None:
         if pt.flags(sent, m.start(), m.end()) & (HYPOTHETICAL | FAMILY):
             continue
         alive = alive or m.span()
-    for _sent, _m in pt.scan(_LOST):
+    for _sent, _m in pt.scan(_LOST) if spinal else ():
         lost = True
     interval = draft.values.get("interval_months")
     if isinstance(interval, (int, float)) and interval > 0:
         # "10 years after surgery" dated the metastasis, not the follow-up
         candidates = [c for c in candidates if abs(c[0] - interval) >= 0.5]
     best = max(candidates, key=lambda c: c[0]) if candidates else None
-    if best is not None and not _spinal_disease(draft):
-        best = None  # follow-up is counted from the treatment of a spinal metastasis
     if best is not None:
         draft.set("follow_up_months", round(best[0], 2), [best[1]])
     if death is not None:
