@@ -116,7 +116,10 @@ class CaseRecord(BaseModel):
             v = getattr(self, f)
             if f == "radiotherapy":
                 out[f] = [
-                    {k: int(x) if isinstance(x, float) and x.is_integer() else x for k, x in c.model_dump().items()}
+                    {
+                        k: int(x) if isinstance(x, float) and x.is_integer() else x
+                        for k, x in c.model_dump().items()
+                    }
                     for c in v
                 ]
             elif isinstance(v, float) and v.is_integer():
