@@ -20,6 +20,7 @@ MODULES = [
     "spinecase.web.jobs",
     "spinecase.web.schemas",
     "spinecase.web.security",
+    "spinecase.web.throttle",
     "spinecase.web.routes.auth",
     "spinecase.web.routes.cases",
     "spinecase.web.routes.review",

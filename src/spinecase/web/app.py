@@ -16,7 +16,7 @@ Example::
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from .config import WebConfig
 from .display import code_words, edit_text, label, show_value, slug
 from .jobs import IngestJobs
 from .security import CsrfError, Forbidden, LoginRequired, SecurityHeaders, check_csrf, csrf_token
+from .throttle import LoginThrottle
 
 log = logging.getLogger("spinecase.web")
 PACKAGE = Path(str(resources.files("spinecase.web")))
@@ -49,6 +50,7 @@ class WebState:
     registry: Registry
     jobs: IngestJobs
     templates: Jinja2Templates
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 def _context(request: Request) -> dict[str, Any]:

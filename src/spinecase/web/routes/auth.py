@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -28,11 +29,29 @@ def safe_next(target: str | None) -> str:
     return target if not parts.scheme and not parts.netloc else "/"
 
 
+class _Throttled(Exception):
+    def __init__(self, seconds: float) -> None:
+        self.seconds = max(1, math.ceil(seconds))
+
+    @property
+    def message(self) -> str:
+        minutes = math.ceil(self.seconds / 60)
+        return f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+
+
 def _check(request: Request, username: str, password: str) -> bool:
+    """Whether the password is right (and then sign in); :class:`_Throttled` while locked out."""
+    throttle = request.app.state.web.throttle
+    client = request.client.host if request.client else None
+    wait = throttle.retry_after(username, client)
+    if wait > 0:
+        raise _Throttled(wait)  # the password is not even checked: a guesser learns nothing
     with request.app.state.web.registry.write() as s:
         account = authenticate(s, username, password)
     if account is None:
+        throttle.failed(username, client)
         return False
+    throttle.succeeded(username)
     login(request, account)
     return True
 
@@ -52,8 +71,14 @@ def login_form(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    if _check(request, username, password):
-        return RedirectResponse(safe_next(next), status_code=303)
+    try:
+        if _check(request, username, password):
+            return RedirectResponse(safe_next(next), status_code=303)
+    except _Throttled as exc:
+        context = {"next": safe_next(next), "error": exc.message, "username": username}
+        response = page(request, "login.html", context, status_code=429)
+        response.headers["Retry-After"] = str(exc.seconds)
+        return response
     context = {"next": safe_next(next), "error": "Wrong name or password.", "username": username}
     return page(request, "login.html", context, status_code=401)
 
@@ -66,9 +91,17 @@ def logout_form(request: Request) -> Response:
 
 @router.post("/api/login", response_model=Me, tags=["session"], summary="Sign in")
 def login_api(request: Request, body: LoginIn) -> Response:
-    """Start a session (a cookie); the answer holds the new CSRF token for later calls."""
-    if not _check(request, body.username, body.password):
-        return JSONResponse({"detail": "wrong name or password"}, status_code=401)
+    """Start a session (a cookie); the answer holds the new CSRF token for later calls.
+
+    After 5 wrong passwords for one name (or 20 from one address) within 15 minutes, sign-ins are
+    refused with 429 and ``Retry-After`` until the oldest failure is 15 minutes old."""
+    try:
+        if not _check(request, body.username, body.password):
+            return JSONResponse({"detail": "wrong name or password"}, status_code=401)
+    except _Throttled as exc:
+        return JSONResponse(
+            {"detail": exc.message}, status_code=429, headers={"Retry-After": str(exc.seconds)}
+        )
     request.state.__dict__.pop("principal", None)
     return JSONResponse(_me(request).model_dump())
 
