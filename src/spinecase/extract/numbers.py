@@ -30,6 +30,8 @@ _UNITS = "|".join(
 )
 _TENS = "|".join(sorted((w for w in CARDINALS if CARDINALS[w] >= 20), key=len, reverse=True))
 _WORD_NUMBER = rf"(?:(?:{_TENS})(?:[\s-](?:{_UNITS}))?|{_UNITS})"
+#: A number in words ("forty-eight", "seven"), as a regex fragment (word-bounded).
+WORD_NUMBER = rf"\b{_WORD_NUMBER}\b"
 #: A number in digits or words, with an optional "and a half".
 NUMBER = rf"(?:(?<![\w.,])\d+(?:[.,]\d+)?|\b(?:{_WORD_NUMBER}|an?)\b)(?:\s+and\s+a\s+half)?"
 NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)

@@ -46,8 +46,10 @@ _INTRO = re.compile(
     re.IGNORECASE,
 )
 _INTRO_REV = re.compile(
-    rf"\b(?:an?|the)\s+(?P<noun>{_MALE}|{_FEMALE}|{_NEUTRAL})\b[\s,]+(?:(?:aged|age)\s+(?P<age>\d{{1,3}})\b(?P<unit>)|"
-    rf"(?P<age2>\d{{1,3}})\s*(?:years?|yrs?)\s+(?:old|of\s+age)\b)",
+    rf"\b(?:an?|the)\s+(?P<noun>{_MALE}|{_FEMALE}|{_NEUTRAL})\b[\s,]+(?:(?:aged|age)\s+(?P<age>{NUMBER})(?P<unit>)(?!\s*(?:%|mm|cm|kg|mg|months|weeks|days))|"
+    rf"(?P<age2>\d{{1,3}})\s*(?:years?|yrs?)\s+(?:old|of\s+age)\b|"
+    # "a man of 59", "a woman of 71 years"
+    rf"of\s+(?P<age3>\d{{1,3}})\b(?:\s+years?(?:\s+of\s+age)?)?(?![\s-]*(?:%|[mck]?g\b|mm|cm|ml|mg|kg|patients?)))",
     re.IGNORECASE,
 )
 # Introductions without "-year-old": "The patient (male, 45 years)", "Age/sex: 58/F", "Mr. K., 67,"
@@ -55,7 +57,11 @@ _INTRO_ALT = re.compile(
     r"\((?P<noun>male|female|man|woman|boy|girl)\s*,\s*(?P<age>\d{1,3})\s*(?:years?|yrs?|y)?(?:\s+old)?\)"
     r"|\bage\s*/\s*sex\s*[:=]?\s*(?P<age2>\d{1,3})\s*(?:years?|y)?\s*/\s*(?P<sex2>[MF]|male|female)\b"
     r"|\bsex\s*/\s*age\s*[:=]?\s*(?P<sex3>[MF]|male|female)\s*/\s*(?P<age3>\d{1,3})\b"
-    r"|\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+[A-Z][\w.]*,\s*(?:an?\s+)?(?P<age4>\d{1,3})\s*(?:years?\s+old)?,",
+    r"|\b(?P<title>Mr|Mrs|Ms|Miss)\.?\s+[A-Z][\w.]*,\s*(?:an?\s+)?(?P<age4>\d{1,3})\s*(?:years?\s+old)?,"
+    # clinical shorthand: "a 64-yo man", "64 y/o F", "(52/F)", "(58 M)", "58/M presented"
+    rf"|\b(?P<age5>\d{{1,3}})[\s-]*(?:yo|y/o|y\.\s?o\.?)(?![\w/])[\s,]*(?P<sex5>{_MALE}|{_FEMALE}|{_NEUTRAL}|(?-i:[MF]))?\b"
+    r"|\((?P<age6>\d{1,3})\s*(?:y|yrs?|years?)?\s*[/,]?\s*(?P<sex6>(?-i:[MF])|male|female)\)"
+    r"|(?<![\w/.])(?P<age7>\d{2,3})\s*/\s*(?P<sex7>(?-i:[MF]))\b(?!/)",
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"(?i)^(?:his|her|their|whose|its|my|our)\s+$")
@@ -132,9 +138,12 @@ def find_intro(text: str, start: int, end: int) -> Intro | None:
     """The first patient introduction in ``text[start:end]`` ("a 54-year-old man")."""
     chunk = text[start:end]
     if not any(
-        k in chunk for k in ("old", "age", "Old", "AGE", "Age", "(male", "(female", "Mr", "Ms", "years")
+        k in chunk
+        for k in ("old", "age", "Old", "AGE", "Age", "(male", "(female", "Mr", "Ms", "years")
+        + ("yo", "y/o", "y.o", "/F", "/M", "F)", "M)")
+        + ("man of", "boy of", "girl of", "lady of", "patient of", "child of")
     ):
-        return None  # every introduction says "…-year-old…", "aged …" or "… of age"
+        return None  # every introduction says "…-year-old…", "aged …", "a man of 59" or "58/F"
     for m in _INTRO.finditer(text, start, end):
         pre = m.group("pre") or ""
         if _POSSESSIVE.match(pre) or _KIN.search(m.group("mid") or "") or _KIN.search(pre):
@@ -151,11 +160,10 @@ def find_intro(text: str, start: int, end: int) -> Intro | None:
         )
     alt = _INTRO_ALT.search(text, start, end)
     if alt is not None:
-        grp = next(g for g in ("age", "age2", "age3", "age4") if alt.group(g))
+        grp = next(g for g in ("age", "age2", "age3", "age4", "age5", "age6", "age7") if alt.group(g))
         age = _age_years(alt.group(grp), "y")
-        word = (
-            alt.group("noun") or alt.group("sex2") or alt.group("sex3") or alt.group("title") or ""
-        ).lower()
+        sex_groups = ("noun", "sex2", "sex3", "title", "sex5", "sex6", "sex7")
+        word = next((alt.group(g) for g in sex_groups if alt.group(g)), "").lower()
         sex = {
             "m": "male",
             "f": "female",
@@ -166,11 +174,11 @@ def find_intro(text: str, start: int, end: int) -> Intro | None:
         }.get(word)
         sex = sex or _sex_of(word)
         if age is not None:
-            sex_grp = next((g for g in ("noun", "sex2", "sex3", "title") if alt.group(g)), None)
+            sex_grp = next((g for g in sex_groups if alt.group(g)), None)
             return Intro(age, sex, alt.span(grp), alt.span(sex_grp) if sex and sex_grp else None)
     m2 = _INTRO_REV.search(text, start, end)
     if m2:
-        grp = "age" if m2.group("age") else "age2"
+        grp = next(g for g in ("age", "age2", "age3") if m2.group(g))
         age = _age_years(m2.group(grp), "y")
         if age is not None:
             sex = _sex_of(m2.group("noun"))

@@ -101,6 +101,12 @@ _ABBREV = re.compile(
     r"mo|yr|yrs|wk|wks|hr|hrs|nr|pt|pts)\.?|\b[A-Z])[.!?]?$",
 )
 _PARA = re.compile(r"\n+")
+_SECTION_NUMBER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2}){0,3}|[IVX]{1,4}|[A-H])\.")
+# a line that starts with a case label, perhaps with its patient in brackets, then the narrative
+_CASE_LINE = re.compile(
+    r"(?:Case|Patient|CASE|PATIENT)\s+(?:[Nn]o\.?\s*)?(?:\d{1,2}|[IVX]{1,4}|[A-E]|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our)\b"
+    r"(?:\s*\([^()\n]{1,60}\))?\s*[:.\u2013\u2014-]?\s+(?=[A-Z])"
+)
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _ZONE_ELIGIBLE = {"case", "abstract", "other", "title", "caption"}
 _ZONE_ANCHOR_ONLY = {"background", "discussion", "conclusion"}
@@ -118,8 +124,8 @@ def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> 
         cut = m.start() + 1
         # skip abbreviations and initials: "Fig. 2", "et al. reported", "J. Smith"
         head = text[max(s, cut - 8) : cut]
-        if _ABBREV.search(head):
-            continue
+        if _ABBREV.search(head) or (s == start and _SECTION_NUMBER.fullmatch(text, s, cut)):
+            continue  # "2.1. History": the numbering belongs to the heading that follows
         e = m.end()
         if cut - s > 1:
             out.append((s, m.start() + len(m.group(0).rstrip())))
@@ -188,6 +194,10 @@ def segment(text: str) -> Segmented:
         else:
             caption_until = -1
         if table_mode and line_start and len(chunk) > 220 and chunk.rstrip().endswith("."):
+            table_mode = False
+        if line_start and _CASE_LINE.match(chunk):
+            # "Patient 2 (52/F) In 2009 she…": a heading run into its paragraph still opens a case
+            zone = "case"
             table_mode = False
         m = rules.label.match(chunk) or rules.label.search(chunk, 0, 40)
         if m and (m.start() == 0 or chunk[: m.start()].strip() == ""):

@@ -22,10 +22,11 @@ import re
 
 from ..base import Draft, PatientText
 from ..context import FAMILY
+from ..numbers import WORD_NUMBER
 from ..patients import AGE_EXPR, _age_years
 
 _AGE_ANY = re.compile(
-    rf"{AGE_EXPR}|\b(?:aged?|age\s+of)\s+(?P<age2>\d{{1,3}})\b(?!\s*(?:%|mm|cm|kg|mg|months|weeks|days))"
+    rf"{AGE_EXPR}|\b(?:aged?|age\s+of)\s+(?P<age2>\d{{1,3}}\b|{WORD_NUMBER})(?!\s*(?:%|mm|cm|kg|mg|months|weeks|days))"
     rf"|\b(?P<age3>\d{{1,3}})\s*(?:years?|yrs?)\s+of\s+age\b|\b(?P<age4>\d{{1,3}})\s*(?:yo|y/o|y\.o\.)(?!\w)",
     re.IGNORECASE,
 )
