@@ -179,6 +179,8 @@ def segment(text: str) -> Segmented:
             if kind != "other":
                 zone = kind
                 table_mode = False
+            elif zone == "background":
+                zone = "other"  # an unknown heading after the introduction opens a section of its own
             sentences.append(Sentence(a, b, "heading", False))
             continue
         if line_start and _CAPTION.match(chunk):

@@ -120,6 +120,12 @@ _FOLLOW_UP = [
         rf"\b(?:followed[\s-]up|(?:was|were|been)\s+followed)\s+(?:\w+\s+){{0,3}}?(?:for|over)\s+{_QUAL}{_DURATION}",
         re.IGNORECASE,
     ),
+    # "at the 18-month visit", "at her two-year review"
+    re.compile(
+        rf"\bat\s+(?:the|her|his|their|a)\s+{_DURATION}[-\s]+(?:post-?operative\s+)?(?:visit|review|follow[\s-]?up|"
+        rf"check[\s-]?up|control|assessment|appointment|evaluation|examination|consultation|clinic)\b",
+        re.IGNORECASE,
+    ),
 ]
 _SPINAL_TREATMENT = (
     r"(?:the\s+)?(?:spinal\s+|spine\s+|index\s+|last\s+|second\s+|operative\s+|surgical\s+)?(?:surgery|operation|procedure|treatment|radiotherapy|radiosurgery|SBRT|SRS|"
@@ -137,7 +143,7 @@ _EXPLICIT_SPINAL_TREATMENT = re.compile(
 _AFTER_TREATMENT = [
     re.compile(
         rf"\b(?:(?:at|after|within|for|by)\s+)?{_DURATION}\s+(?:(?:after|following|post|from)\s+{_SPINAL_TREATMENT}|post-?operatively|"
-        rf"postoperatively|later)\b",
+        rf"postoperatively|later|on(?=\s*(?:,|he\b|she\b|the\s+patient\b|they\b|there\b)))\b",
         re.IGNORECASE,
     ),
     re.compile(rf"\bat\s+{_DURATION}(?!\s*(?:of\s+age|old|history|-old))\b", re.IGNORECASE),

@@ -59,11 +59,13 @@ _DOSE = re.compile(
 _FX_AFTER = re.compile(
     rf"^[^.;]{{0,40}}?(?:(?:in|into|over|divided(?:\s+(?:into|in))?|/|,|with|delivered\s+in|given\s+in|x|×)\s*(?:a\s+)?"
     rf"(?P<fx>{NUMBER}|single|one)\s*(?:daily\s+)?(?:fractions?|fx|fr\.?|sessions?|treatments?|times)(?![\w])"
-    rf"|(?P<fx2>{NUMBER})\s*(?:fractions?|fx|fr)\b|(?P<single>fraction\b))",
+    rf"|(?P<fx2>{NUMBER})\s*(?:fractions?|fx|fr)\b|(?P<single>fraction\b))"
+    # "SBRT 27 Gy in 3 to C3": a bare count right after the dose
+    rf"|^\s*in\s+(?P<fx3>\d{{1,2}})(?=\s*(?:$|[,;.)]|to\b|at\b|on\b|for\b|and\b|was\b|were\b))",
     re.IGNORECASE,
 )
 _FX_BEFORE = re.compile(rf"(?P<fx>{NUMBER})\s*(?:fractions?|fx|sessions?)\s*(?:of|x|×)\s*$", re.IGNORECASE)
-_SINGLE_BEFORE = re.compile(r"\b(?:a\s+)?(?:single|one)\s*$", re.IGNORECASE)
+_SINGLE_BEFORE = re.compile(r"(?<![\w-])(?:a\s+)?(?:single|one)\s*$", re.IGNORECASE)
 _TIMES_BEFORE = re.compile(r"(?P<n>\d{1,2})\s*[x×]\s*$", re.IGNORECASE)
 _TIMES_AFTER = re.compile(r"^\s*[x×]\s*(?P<n>\d{1,2})\b", re.IGNORECASE)
 _PER_FRACTION_AFTER = re.compile(
@@ -89,6 +91,10 @@ _IMAGING_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TRACER_BEFORE = re.compile(r"(?:68\s*Ga|111\s*In|99m\s*Tc|64\s*Cu|18\s*F)[-\s]*$", re.IGNORECASE)
+_AFTER_SURGERY = re.compile(
+    r"\b(?:post-?\s?operative(?:ly)?|adjuvant|after\s+(?:the\s+)?(?:surgery|operation|decompression|stabili[sz]ation))\b",
+    re.IGNORECASE,
+)
 _STRONG_HYPOTHETICAL = re.compile(
     r"\b(?:proposed|planned|plan(?:ned)?\s+to|recommended|candidate|was\s+offered|will\s+(?:be|receive|start)|would|"
     r"scheduled|consider(?:ed|ing)\s+(?:for|starting)|refused|declined|discontinued\s+before|not\s+(?:started|given|administered))\b",
@@ -113,6 +119,8 @@ def _course_from_dose(
     dose = float(m.group("dose").replace(",", "."))
     if m.group("unit").lower().startswith(("c", "centi")):
         dose /= 100.0
+    if _SINGLE_BEFORE.search(before):
+        return dose, 1  # "a single 8 Gy fraction", "one 8-Gy fraction"
     if _PER_FRACTION_BEFORE.search(before) or _PER_FRACTION_AFTER.match(after):
         tb, ta = _TIMES_BEFORE.search(before), _TIMES_AFTER.match(after)
         fb = _FX_BEFORE.search(before)
@@ -129,13 +137,11 @@ def _course_from_dose(
     if tb or ta:
         n = int((tb or ta).group("n"))  # type: ignore[union-attr]
         return dose * n, n
-    if _SINGLE_BEFORE.search(before):
-        return dose, 1  # "a single 8-Gy fraction"
     fx = _FX_AFTER.match(after)
     if fx and fx.group("single") and not _SINGLE_BEFORE.search(before):
         fx = None  # "... 8 Gy fraction" alone says nothing about how many
     if fx:
-        raw = fx.group("fx") or fx.group("fx2")
+        raw = fx.group("fx") or fx.group("fx2") or fx.group("fx3")
         count = 1.0 if raw.lower() in ("single", "one", "a") else parse_number(raw)
         return dose, int(count) if count else None
     return dose, None
@@ -211,10 +217,19 @@ def extract_radiotherapy(pt: PatientText, draft: Draft) -> None:
         if other_target.search(text, sent.start, sent.end):
             return False
         prev = sentences[k - 1] if k > 0 else None
-        return (
+        if (
             prev is not None
             and _spine(text, prev.start, prev.end)
             and not other_target.search(text, prev.start, prev.end)
+        ):
+            return True
+        # radiotherapy just after the spinal operation ("Postoperative radiotherapy, 20 Gy in 5
+        # fractions…"), with no other target named: the operated spine is the target
+        operated = [a for a, _ in draft.evidence.get("spinal_surgery", []) if a < sent.start]
+        if any(a >= sentences[max(0, k - 2)].start for a in operated):
+            return True  # "…pedicle screw fixation from T11 to L3. … Conventional radiotherapy, 30 Gy/10 fx, followed"
+        return bool(_AFTER_SURGERY.search(text, sent.start, sent.end)) and any(
+            a >= sentences[max(0, k - 3)].start for a in operated
         )
 
     courses: list[tuple[RadiotherapyCourse, Span]] = []

@@ -79,6 +79,17 @@ _AFTER_MET = re.compile(
     r"spread|recurrence|relapse|involvement)",
     re.IGNORECASE,
 )
+# "a mass in the head of the pancreas and multiple liver metastases": the metastases are the liver's
+_OTHER_SITE_IN_GAP = re.compile(
+    r"\b(?:and|with|plus)\s+(?:multiple|several|numerous|many|diffuse|innumerable|scattered|bilateral|"
+    r"two|three|four|five|a\s+few|some|small|large|new)\b",
+    re.IGNORECASE,
+)
+_ORGAN_FUNCTION = re.compile(
+    r"^\s*(?:failure|insufficiency|function|dysfunction|impairment|enzymes?|function\s+tests?|toxicity|"
+    r"transplant\w*|cirrhosis|steatosis)\b",
+    re.IGNORECASE,
+)
 _BEFORE_MET = re.compile(
     r"(?:metasta\w*|spread\w*|disseminat\w+|involv\w+|infiltrat\w+|lesions?|nodules?|masses|deposits?|uptake|destruction|"
     r"osteolysis|foci|focus|recurrence)[\s,]+(?:[\w-]+[\s,]+){0,4}?(?:to|in|into|of|at|involving|within|throughout|including|on)\s+"
@@ -121,6 +132,8 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
     text = pt.text
     after = text[e : min(sent_end, e + 60)]
     before_full = text[max(sent_start, s - 90) : s]
+    if _ORGAN_FUNCTION.match(after):
+        return "none", 0  # "hepatic failure", "renal function": the organ, not a tumour in it
     cut = _STOP_BEFORE.match(before_full)
     before_clause = before_full[cut.end() :] if cut else before_full
     if _FROM_PRIMARY.search(before_full):
@@ -128,7 +141,12 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
     if _RESECTION_OF.search(before_full):
         return "primary", 1.5  # "wedge resection of the stomach": the primary's organ, usually
     ma = _AFTER_MET.match(after)
-    if ma and not _CANCER_IN_GAP.search(ma.group("gap")) and not _NEGATION_IN_GAP.search(ma.group("gap")):
+    if (
+        ma
+        and not _CANCER_IN_GAP.search(ma.group("gap"))
+        and not _NEGATION_IN_GAP.search(ma.group("gap"))
+        and not _OTHER_SITE_IN_GAP.search(ma.group("gap"))
+    ):
         return "metastatic", 1
     pa = _AFTER_PRIMARY.match(after)
     if pa:
