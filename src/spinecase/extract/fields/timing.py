@@ -25,6 +25,7 @@ from ..base import Draft, PatientText, Span
 from ..context import HYPOTHETICAL, NEGATED
 from ..numbers import NUMBER, UNIT, parse_number, to_months
 from ..segment import Sentence
+from ..terms import site_table
 
 _MONTHS = {
     m: i + 1
@@ -52,7 +53,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _SPINE = re.compile(
-    r"spin(?:e|al)|vertebr|sacr(?:um|al)|\b[CTLS]\d{1,2}\b|\bTh\d{1,2}\b|\bD\d{1,2}\b|lumbar|thoracic|cervical\s+spine|coccy",
+    r"spin(?:e|al)|vertebr|sacr(?:um|al)|\b[CTLS]\d{1,2}\b(?!\s*,?\s*N[0-3xX])|\bTh\d{1,2}\b|\bD\d{1,2}\b|lumbar|thoracic|cervical\s+spine|coccy",
     re.IGNORECASE,
 )
 _DISEASE = re.compile(
@@ -101,6 +102,22 @@ _SPINAL_REFERENCE = re.compile(
     r"radiotherapy|radiosurgery|SBRT|irradiation|admission|presentation|discharge|kyphoplasty|stabili[sz]ation)",
     re.IGNORECASE,
 )
+_DISEASE_FREE_FOR = re.compile(
+    rf"\b(?:disease|recurrence|relapse|progression)[\s-]free\s+(?:for|interval\s+of|period\s+of|survival\s+of)\s+"
+    rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+|more\s+than\s+)?(?P<n>{NUMBER})\s*[-\s]?(?P<u>{UNIT})\b",
+    re.IGNORECASE,
+)
+_OTHER_METASTASIS = re.compile(
+    r"\b(?:liver|hepatic|lung|pulmonary|brain|cerebral|adrenal|peritone\w*|nodal|lymph\s+node|pleura\w*|ovarian|skin|"
+    r"subcutaneous|renal|splenic|pancreatic|soft[\s-]tissue)\s+(?:\w+\s+){0,2}?(?:metasta\w*|deposits?|recurrence|lesions?|nodules?)"
+    r"|\bmetasta\w*\s+(?:\w+\s+){0,2}?(?:to|in|of)\s+the\s+(?:liver|lungs?|brain|adrenal|peritoneum|pleura|skin)",
+    re.IGNORECASE,
+)
+# "18 months before he developed neck pain": the onset of the spinal disease is the reference
+_BEFORE_ONSET = re.compile(
+    r"\s*(?:he|she|the\s+patient)\s+(?:\w+\s+)?(?:developed|presented|noticed|reported|complained|began|was\s+admitted|was\s+referred)",
+    re.IGNORECASE,
+)
 _AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{1,2})\b", re.IGNORECASE)
 _TREATMENT_STEP = re.compile(
     r"\b(?:underwent|received|was\s+treated|were\s+treated|was\s+performed|were\s+performed|was\s+operated|was\s+given|started|initiated)\b",
@@ -115,7 +132,7 @@ _IMAGING_BEFORE = re.compile(
 )
 _SYMPTOM = re.compile(r"history|duration|pain|complain|symptom|onset|weakness|numbness", re.IGNORECASE)
 _FOLLOW = re.compile(
-    r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|(?:no|without)\s+(?:local\s+)?recurrence|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+",
+    r"follow[\s-]?up|postoperative|free\s+of|alive|died|death|remains\b|remission|complete\s+(?:clinical\s+)?response|surveillance|(?:no|without)\s+(?:local\s+)?recurrence|disease[\s-]free|doing\s+well|surviv|after\s+(?:the\s+)?(?:spinal\s+)?surgery\s+(?:she|he)\s+",
     re.IGNORECASE,
 )
 _DISCOVERY = re.compile(
@@ -189,7 +206,10 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
             if (
                 am
                 and (v := parse_number(am.group("n"))) is not None
-                and not _SYMPTOM.search(text, max(a, am.start() - 30), am.end() + 25)
+                and (
+                    not _SYMPTOM.search(text, max(a, am.start() - 30), am.end() + 25)
+                    or _BEFORE_ONSET.match(text, am.end(), b)
+                )
                 and not _IMAGING_BEFORE.search(text[max(a, am.start() - 40) : am.start()])
             ):
                 ago = (to_months(v, am.group("u")), am.span())
@@ -240,7 +260,18 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
             for a, _ in draft.evidence.get("primary_site", []) + draft.evidence.get("histology", [])
             if a < first_level
         ]
-        if found_after and not before:
+        first_sent = sentences[with_level[0]]
+        primary = draft.values.get("primary_site")
+        together = [
+            ss
+            for code, ss, _ in site_table().find(text, first_sent.start, first_sent.end)
+            if primary is not None and code == primary
+        ]
+        if together and _FOUND.search(text, first_sent.start, first_sent.end):
+            # "CT showed a 7-cm thyroid mass … and destruction of the C4 vertebral body": one work-up
+            # found both, with no earlier history of the cancer
+            sync = (together[0], together[0] + 1)
+        elif found_after and not before:
             k = next(
                 i
                 for i, s in enumerate(sentences)
@@ -269,8 +300,13 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
 
 def _relative_interval(pt: PatientText, sent: Sentence, *, first_sentence: bool) -> tuple[float, Span] | None:
     text = pt.text
+    dfi = _DISEASE_FREE_FOR.search(text, sent.start, sent.end)
+    if dfi and (v := parse_number(dfi.group("n"))) is not None:
+        return to_months(v, dfi.group("u")), dfi.span()  # "disease-free for 30 months until…"
     if _FOLLOW.search(text, sent.start, sent.end):
         return None
+    if _OTHER_METASTASIS.search(text, sent.start, sent.end) and not _SPINE.search(text, sent.start, sent.end):
+        return None  # "twenty months after imatinib was stopped, CT showed liver metastases": another event
     for m in _RELATIVE.finditer(text, sent.start, sent.end):
         n, u = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
         v = parse_number(n)

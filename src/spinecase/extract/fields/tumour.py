@@ -105,7 +105,7 @@ _STOP_BEFORE = re.compile(
 )
 _CANCER_IN_GAP = re.compile(rf"\b{_CANCER_NOUN}\b", re.IGNORECASE)
 _SPINE_WORDS = re.compile(
-    r"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|\b[CTLS]\d{1,2}\b|\bTh\d|\bD\d{1,2}\b",
+    r"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|\b[CTLS]\d{1,2}\b(?!\s*,?\s*N[0-3xX])|\bTh\d|\bD\d{1,2}\b",
     re.IGNORECASE,
 )
 _GENERIC_BONE = re.compile(r"^(?:bones?|osseous|skeletal|bony)$", re.IGNORECASE)
