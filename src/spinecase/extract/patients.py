@@ -49,7 +49,8 @@ _INTRO_REV = re.compile(
     rf"\b(?:an?|the)\s+(?P<noun>{_MALE}|{_FEMALE}|{_NEUTRAL})\b[\s,]+(?:(?:aged|age)\s+(?P<age>{NUMBER})(?P<unit>)(?!\s*(?:%|mm|cm|kg|mg|months|weeks|days))|"
     rf"(?P<age2>\d{{1,3}})\s*(?:years?|yrs?)\s+(?:old|of\s+age)\b|"
     # "a man of 59", "a woman of 71 years"
-    rf"of\s+(?P<age3>\d{{1,3}})\b(?:\s+years?(?:\s+of\s+age)?)?(?![\s-]*(?:%|[mck]?g\b|mm|cm|ml|mg|kg|patients?)))",
+    rf"of\s+(?P<age3>\d{{1,3}})\b(?:\s+years?(?:\s+of\s+age)?)?"
+    rf"(?![\s-]*(?:%|[mck]?g\b|mm|cm|ml|mg|kg|patients?|hours?|days?|weeks?|months?|h\b|d\b)))",
     re.IGNORECASE,
 )
 # Introductions without "-year-old": "The patient (male, 45 years)", "Age/sex: 58/F", "Mr. K., 67,"

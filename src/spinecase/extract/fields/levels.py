@@ -146,9 +146,15 @@ _PRIMARY_SPINE_TUMOUR = frozenset({"chordoma", "plasmacytoma"})
 _BENIGN_SPINE = re.compile(
     r"\b(?:schwannoma|neurofibroma|meningioma|ependymoma|h(?:a)?emangioma|osteoid\s+osteoma|osteoblastoma|"
     r"giant[\s-]cell\s+tumou?r|aneurysmal\s+bone\s+cyst|eosinophilic\s+granuloma|osteoporo\w*|spondylodiscitis|"
-    r"dumbbell|abscess|tubercul\w*|osteomyelitis|brucell\w*|syphili\w*|treponema)\b",
+    r"dumbbell|abscess|tubercul\w*|osteomyelitis|brucell\w*|syphili\w*|treponema|"
+    # mimics of metastasis on imaging: sarcoid-like reactions, Modic endplate changes, bone islands
+    r"granulomas?|granulomatous|sarcoid\w*|modic|degenerative\s+endplate|schmorl'?s?|bone\s+islands?|enostos[ie]s|"
+    r"paget'?s\s+disease|fibrous\s+dysplasia)\b",
     re.IGNORECASE,
 )
+
+
+_SLASH_BODIES = re.compile(r"\s*/\s*(?P<n>\d{1,2})\s+(?:vertebral\s+bodies|vertebrae|vertebras|bodies)\b", re.IGNORECASE)
 
 
 def _level(region: str, num: int) -> str | None:
@@ -282,6 +288,10 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
         levels = _levels_of(m)
         if not levels:
             continue
+        both = _SLASH_BODIES.match(text, e, min(sent.end, e + 40))
+        if both and m.group("b") is None and (nxt := _level(levels[0][0], int(levels[0][1:]) + 1)):
+            if int(both.group("n")) == int(levels[0][1:]) + 1:
+                levels = [levels[0], nxt]  # "the L4/5 vertebral bodies": two vertebrae, not a disc
         if pt.flags(sent, s, e) & (NEGATED | FAMILY) or not accept(sent.start, sent.end, s, e):
             continue
         for lv in levels:

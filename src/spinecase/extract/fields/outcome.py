@@ -41,7 +41,13 @@ _DEFICIT = re.compile(
     r"\bcauda\s+equina\s+syndrome\b|\bconus\s+medullaris\s+syndrome\b|\bmyelopathy\b|\bspinal\s+cord\s+compression\b|"
     r"\bcord\s+compression\b|\bcompression\s+of\s+the\s+(?:spinal\s+)?cord\b|\bunable\s+to\s+(?:walk|stand)\b(?![^.;]{0,30}pain)|"
     r"\b(?:frankel|asia)\s*(?:grade|score|scale|impairment\s+scale)?\s*(?:of\s+|was\s+|:\s*)?(?P<grade>[A-D])\b|"
-    r"\bgait\s+(?:disturbance|disorder|instability|difficulty)\b|\bhyperreflexia\b|\bbabinski\b|\bclonus\b",
+    r"\bgait\s+(?:disturbance|disorder|instability|difficulty)\b|\bhyperreflexia\b|\bbabinski\b|\bclonus\b|"
+    # muscle grades below 5/5 (MRC), "reduced sensation", upper motor neurone signs
+    r"\b(?:power|strength|flexion|extension|dorsiflexion|plantar\s?flexion|extensors?|flexors?|abductors?|triceps|biceps|"
+    r"deltoids?|quadriceps|hamstrings?|grip|MRC)\b[^.;]{0,60}?(?<![\d/])[0-4][-+]?\s*/\s*5\b|"
+    r"\b(?:reduced|decreased|diminished|impaired|absent|loss\s+of)\s+(?:sensation|sensibility|pinprick|light[\s-]touch|"
+    r"proprioception|vibration\s+sense)\b|\bhoffmann?'?s?\s+sign\b|\b(?:unsteady|ataxic|spastic)\s+gait\b|"
+    r"\bclumsiness\s+of\s+(?:both\s+|the\s+)?(?:hands?|fingers)\b|\bfoot\s+drop\b",
     re.IGNORECASE,
 )
 _INTACT = re.compile(
@@ -55,6 +61,7 @@ _INTACT = re.compile(
     r"(?:focal\s+|neurological\s+|motor\s+or\s+sensory\s+)?(?:deficits?|abnormalit\w+|weakness)\b|"
     r"\bno\s+(?:focal\s+)?(?:neurological|neurologic|motor\s+or\s+sensory|sensorimotor)\s+(?:deficits?|abnormalit\w+|signs?|symptoms?)\b|"
     r"\bneurologically\s+(?:intact|normal)\b|\bpower,\s+sensation\s+and\s+reflexes\s+were\s+normal\b|"
+    r"\b(?:but\s+)?(?:no|without)\s+(?:any\s+)?deficits?\b|"
     r"\b(?:examination|exam)\s+(?:showed|revealed|disclosed|demonstrated|found)\s+(?:intact|normal|full|preserved)\s+"
     r"(?:power|strength|sensation|motor|neurolog\w*)",
     re.IGNORECASE,
