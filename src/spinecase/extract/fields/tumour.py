@@ -64,7 +64,8 @@ _NODE_INVOLVED = re.compile(
 )
 _NEGATION_IN_GAP = re.compile(r"\b(?:no|not|without|negative|free)\b", re.IGNORECASE)
 _BEFORE_LESION = re.compile(
-    r"\b(?:mass|lesion|nodule|tumou?r|ulcer|polyp)\s+(?:[\w-]+\s+){0,2}?(?:in|at|of|on|within)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    r"\b(?:mass|lesion|nodule|tumou?r|ulcer|polyp)\s+(?:[\w-]+\s+){0,2}?(?:in|at|of|on|within)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:(?:head|body|tail|neck|wall|fundus|antrum|dome|apex|base|part|portion|segment|lobe)\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
 _COMPOUND_AFTER = re.compile(
