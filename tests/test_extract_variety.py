@@ -201,3 +201,19 @@ def test_follow_up_phrasings(sentence: str) -> None:
         f"SBRT 24 Gy in 2 fractions. {sentence}"
     )
     assert (r.follow_up_months, r.vital_status) == (18, "alive")
+
+
+@pytest.mark.parametrize(
+    ("story", "age"),
+    [
+        ("She was 44 at hysterectomy for a stromal sarcoma. Now 53, she presents with a metastasis of L3.", 53),
+        (
+            "A sixteen-year-old boy had an osteosarcoma of the femur. In 2021 the patient, now a nineteen-year-old "
+            "man, developed pain from a metastasis of T3.",
+            19,
+        ),
+        ("A 26-year-old man had a metastasis of T9 from a thymoma. He is now 30 years old and still alive.", 26),
+    ],
+)
+def test_the_age_at_the_spinal_presentation_wins(story: str, age: int) -> None:
+    assert one(story).age == age

@@ -30,6 +30,16 @@ _AGE_ANY = re.compile(
     rf"|\b(?P<age3>\d{{1,3}})\s*(?:years?|yrs?)\s+of\s+age\b|\b(?P<age4>\d{{1,3}})\s*(?:yo|y/o|y\.o\.)(?!\w)",
     re.IGNORECASE,
 )
+_NOW = re.compile(
+    rf"\bnow\s+(?:an?\s+)?(?:aged\s+)?(?P<n>\d{{1,3}}|{WORD_NUMBER})(?:[\s-]*years?[\s-]*old\b|\s*,)",
+    re.IGNORECASE,
+)
+# …and the same sentence tells the presentation ("now 53, she presents with back pain")
+_PRESENTS = re.compile(
+    r"\b(?:presents?|presented|developed|develops|reports?|reported|complain(?:s|ed)|(?:is|was)\s+(?:admitted|referred)|"
+    r"noticed|notices|came|comes)\b",
+    re.IGNORECASE,
+)
 _MALE = re.compile(r"\b(?:he|his|him|himself|man|male|boy|gentleman|mr)\b", re.IGNORECASE)
 _FEMALE = re.compile(
     r"\b(?:she|her|hers|herself|woman|female|girl|lady|mrs|ms|pregnant|pregnancy|gravida)\b", re.IGNORECASE
@@ -37,10 +47,28 @@ _FEMALE = re.compile(
 _KIN = re.compile(r"\b(?:mother|father|brother|sister|son|daughter|wife|husband|family)\b", re.IGNORECASE)
 
 
+def _age_now(pt: PatientText) -> tuple[int, tuple[int, int]] | None:
+    """"Now 53, she presents…", "the patient, now a nineteen-year-old man": the age at this presentation."""
+    for sent, m in pt.scan(_NOW):
+        if pt.flags(sent, m.start(), m.end()) & FAMILY or not _PRESENTS.search(pt.text, sent.start, sent.end):
+            continue  # "is now 64 years old, still alive": the age at follow-up, not at presentation
+        age = _age_years(m.group("n"), "y")
+        if age is not None:
+            return age, m.span("n")
+    return None
+
+
 def extract_demographics(pt: PatientText, draft: Draft) -> None:
-    """Fill ``age`` and ``sex`` (with evidence) for one patient."""
+    """Fill ``age`` and ``sex`` (with evidence) for one patient.
+
+    The contract's age is the age at presentation with the spinal metastasis, so an explicit "now 53"
+    wins over the age the story opened with ("a sixteen-year-old boy was diagnosed…").
+    """
     p = pt.patient
-    if p.age is not None and p.age_span is not None:
+    now = _age_now(pt)
+    if now is not None:
+        draft.set("age", now[0], [now[1]])
+    elif p.age is not None and p.age_span is not None:
         draft.set("age", p.age, [p.age_span])
     else:
         for sent, m in pt.scan(_AGE_ANY):
