@@ -49,6 +49,8 @@ _KIN = re.compile(r"\b(?:mother|father|brother|sister|son|daughter|wife|husband|
 
 def _age_now(pt: PatientText) -> tuple[int, tuple[int, int]] | None:
     """"Now 53, she presents…", "the patient, now a nineteen-year-old man": the age at this presentation."""
+    if "now" not in pt.seg.words.lower:
+        return None
     for sent, m in pt.scan(_NOW):
         if pt.flags(sent, m.start(), m.end()) & FAMILY or not _PRESENTS.search(pt.text, sent.start, sent.end):
             continue  # "is now 64 years old, still alive": the age at follow-up, not at presentation

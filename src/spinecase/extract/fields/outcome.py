@@ -42,12 +42,17 @@ _DEFICIT = re.compile(
     r"\bcord\s+compression\b|\bcompression\s+of\s+the\s+(?:spinal\s+)?cord\b|\bunable\s+to\s+(?:walk|stand)\b(?![^.;]{0,30}pain)|"
     r"\b(?:frankel|asia)\s*(?:grade|score|scale|impairment\s+scale)?\s*(?:of\s+|was\s+|:\s*)?(?P<grade>[A-D])\b|"
     r"\bgait\s+(?:disturbance|disorder|instability|difficulty)\b|\bhyperreflexia\b|\bbabinski\b|\bclonus\b|"
-    # muscle grades below 5/5 (MRC), "reduced sensation", upper motor neurone signs
-    r"\b(?:power|strength|flexion|extension|dorsiflexion|plantar\s?flexion|extensors?|flexors?|abductors?|triceps|biceps|"
-    r"deltoids?|quadriceps|hamstrings?|grip|MRC)\b[^.;]{0,60}?(?<![\d/])[0-4][-+]?\s*/\s*5\b|"
+    # "reduced sensation", upper motor neurone signs (muscle grades below 5/5: _WEAK_GRADE)
     r"\b(?:reduced|decreased|diminished|impaired|absent|loss\s+of)\s+(?:sensation|sensibility|pinprick|light[\s-]touch|"
     r"proprioception|vibration\s+sense)\b|\bhoffmann?'?s?\s+sign\b|\b(?:unsteady|ataxic|spastic)\s+gait\b|"
     r"\bclumsiness\s+of\s+(?:both\s+|the\s+)?(?:hands?|fingers)\b|\bfoot\s+drop\b",
+    re.IGNORECASE,
+)
+# a muscle graded below 5/5 (MRC scale): "ankle dorsiflexion was 3/5", "triceps 4-/5"
+_WEAK_GRADE = re.compile(r"\b[0-4][-+]?\s*/\s*5\b(?!\s*(?:of|patients|cases))")
+_MUSCLE_BEFORE = re.compile(
+    r"\b(?:power|strength|flexion|extension|dorsiflexion|plantar\s?flexion|extensors?|flexors?|abductors?|triceps|"
+    r"biceps|deltoids?|quadriceps|hamstrings?|grip|MRC|muscles?)\b[^.;]{0,60}$",
     re.IGNORECASE,
 )
 _INTACT = re.compile(
@@ -195,6 +200,10 @@ def extract_neuro(pt: PatientText, draft: Draft) -> None:
         if f & NEGATED:
             intact.append(m.span())
         else:
+            deficit.append(m.span())
+    for sent, m in pt.scan(_WEAK_GRADE):
+        before = text[max(sent.start, m.start() - 70) : m.start()]
+        if _MUSCLE_BEFORE.search(before) and not pt.flags(sent, m.start(), m.end()) & (FAMILY | HYPOTHETICAL):
             deficit.append(m.span())
     for _sent, m in pt.scan(_INTACT):
         if re.search(r"[EF]$", m.group(0)) and re.search(r"frankel", m.group(0), re.IGNORECASE):
