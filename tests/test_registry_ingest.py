@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, PendingRollbackError
 
 from registry import fakes
 from registry.fakes import EXTRACTOR, EXTRACTOR_V2, write_jsonl, write_reports
@@ -260,3 +260,32 @@ def test_a_registry_that_cannot_be_written_ends_the_ingest_with_a_reason(
     with pytest.raises(RegistryError, match="cannot write to the registry at .*: database or disk is full"):
         ingest([tmp_path / "r"], registry, FAKE)
     assert _documents(registry) == 0
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [
+        PendingRollbackError("Can't reconnect until invalid transaction is rolled back"),
+        OperationalError("INSERT INTO documents", {}, Exception("server closed the connection unexpectedly")),
+    ],
+)
+def test_documents_that_failed_because_the_server_went_away_are_retried(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lost: Exception
+) -> None:
+    # a restart mid-batch makes each document's savepoint fail with the connection's error, not its
+    # own: the batch must be written again, not reported as failed documents (nor end in a traceback)
+    write_reports(tmp_path / "r", 5)
+    real = pipeline.store_batch
+    calls = []
+
+    def flaky(session: object, items: list[object], **kwargs: object) -> list[object]:
+        calls.append(len(items))
+        if len(calls) == 1:
+            return [lost for _ in items]
+        return real(session, items, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "store_batch", flaky)
+    monkeypatch.setattr(pipeline, "WRITE_BACKOFF", 0.0)
+    summary = ingest([tmp_path / "r"], registry, FAKE)
+    assert (summary.new, summary.failed, len(calls)) == (5, 0, 2)
+    assert _documents(registry) == 5

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError, SQLAlchemyError
 
 from .bulk import store_batch
 from .engine import Registry, RegistryError, display_url
@@ -196,8 +196,13 @@ class _Writer:
             try:
                 with self.registry.write() as session:
                     results = store_batch(session, batch, force=self.options.force)
-                    if any(isinstance(r, OperationalError) for r in results):
-                        raise next(r for r in results if isinstance(r, OperationalError))
+                    lost = next(
+                        (r for r in results if isinstance(r, Exception) and _connection_lost(r)), None
+                    )
+                    if lost is not None:
+                        # a document failed because the database went away, not because of itself:
+                        # the whole batch is retried on a fresh connection
+                        raise lost
                     outcomes = [
                         (r.outcome, None)
                         if not isinstance(r, Exception)
@@ -206,12 +211,15 @@ class _Writer:
                     ]
                     self._record_run(session, outcomes)
                 break
-            except OperationalError as exc:
+            except (OperationalError, PendingRollbackError, DBAPIError) as exc:
                 # locked past the busy timeout, disconnected, disk full: the whole batch is retried
+                if not _connection_lost(exc):
+                    raise
                 if attempt == WRITE_ATTEMPTS - 1:
                     where = display_url(self.registry.url)
+                    reason = getattr(exc, "orig", None) or exc
                     raise RegistryError(
-                        f"cannot write to the registry at {where}: {exc.orig or exc}; every document "
+                        f"cannot write to the registry at {where}: {reason}; every document "
                         "stored so far is complete: run the same command again to finish"
                     ) from exc
                 time.sleep(WRITE_BACKOFF * 2**attempt)
@@ -244,6 +252,13 @@ class _Writer:
                 failed=s.failed + n["failed"],
             )
         )
+
+
+def _connection_lost(exc: object) -> bool:
+    """Whether ``exc`` is the database's trouble (locked, gone, full), not the document's."""
+    if isinstance(exc, (OperationalError, PendingRollbackError)):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def _start_run(registry: Registry, paths: list[str], backend: str, version: str) -> int:
@@ -441,7 +456,7 @@ def ingest(
         status = "failed" if summary.failed else "completed"
         if summary.new + summary.updated >= ANALYZE_AFTER:
             refresh_statistics(registry)
-    except OperationalError as exc:
+    except (OperationalError, PendingRollbackError) as exc:
         # the writer's retries are spent (disk full, server gone): one clear message, no traceback;
         # every document committed before is whole, and running the command again finishes the job
         status = "failed"
@@ -453,9 +468,10 @@ def ingest(
     return summary
 
 
-def storage_error(registry: Registry, exc: OperationalError) -> RegistryError:
+def storage_error(registry: Registry, exc: OperationalError | PendingRollbackError) -> RegistryError:
     """The one-line error of a registry that cannot be written (after the writer's retries)."""
-    reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    orig = getattr(exc, "orig", None)
+    reason = str(orig if orig is not None else exc).strip().splitlines()
     return RegistryError(
         f"cannot write to the registry at {display_url(registry.url)}: "
         f"{reason[0] if reason else type(exc).__name__}; every document stored so far is complete: "
