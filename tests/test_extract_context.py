@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from spinecase import Document, extract_cases
-from spinecase.records import CaseRecord
-
-
-def one(text: str) -> CaseRecord:
-    cases = extract_cases(Document(id="t", text=text, source="t.txt", format="text"))
-    assert len(cases) == 1, [c.to_contract() for c in cases]
-    return cases[0]
+from extracting import one
 
 
 def test_no_local_recurrence_is_false() -> None:

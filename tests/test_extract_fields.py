@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from spinecase import Document, extract_cases
+from extracting import cases, one
 from spinecase.extract.fields.levels import expand
 from spinecase.extract.fields.timing import months_between
 from spinecase.extract.fields.treatment import parse_dose
 from spinecase.extract.numbers import parse_number
-from spinecase.records import CaseRecord
-
-
-def cases(text: str) -> list[CaseRecord]:
-    return extract_cases(Document(id="t", text=text, source="t.txt", format="text"))
-
-
-def one(text: str) -> CaseRecord:
-    found = cases(text)
-    assert len(found) == 1, [c.to_contract() for c in found]
-    return found[0]
 
 
 @pytest.mark.parametrize(

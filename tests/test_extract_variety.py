@@ -7,19 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from spinecase import Document, extract_cases
+from extracting import cases, one
 from spinecase.extract.patients import find_intro
-from spinecase.records import CaseRecord
-
-
-def cases(text: str) -> list[CaseRecord]:
-    return extract_cases(Document(id="t", text=text, source="t.txt", format="text"))
-
-
-def one(text: str) -> CaseRecord:
-    found = cases(text)
-    assert len(found) == 1, [c.to_contract() for c in found]
-    return found[0]
 
 
 @pytest.mark.parametrize(
@@ -206,13 +195,19 @@ def test_follow_up_phrasings(sentence: str) -> None:
 @pytest.mark.parametrize(
     ("story", "age"),
     [
-        ("She was 44 at hysterectomy for a stromal sarcoma. Now 53, she presents with a metastasis of L3.", 53),
+        (
+            "She was 44 at hysterectomy for a stromal sarcoma. Now 53, she presents with a metastasis of L3.",
+            53,
+        ),
         (
             "A sixteen-year-old boy had an osteosarcoma of the femur. In 2021 the patient, now a nineteen-year-old "
             "man, developed pain from a metastasis of T3.",
             19,
         ),
-        ("A 26-year-old man had a metastasis of T9 from a thymoma. He is now 30 years old and still alive.", 26),
+        (
+            "A 26-year-old man had a metastasis of T9 from a thymoma. He is now 30 years old and still alive.",
+            26,
+        ),
     ],
 )
 def test_the_age_at_the_spinal_presentation_wins(story: str, age: int) -> None:
