@@ -212,3 +212,12 @@ def test_follow_up_phrasings(sentence: str) -> None:
 )
 def test_the_age_at_the_spinal_presentation_wins(story: str, age: int) -> None:
     assert one(story).age == age
+
+
+def test_patients_named_by_letter_in_running_text_are_the_ones_introduced() -> None:
+    found = cases(
+        "A 24-yo man (A) came to the emergency department with chest pain after a trip abroad. Two days "
+        "later his travel companion (B), a 23-yo man, came with the same symptoms. Patient B said that he "
+        "and patient A had eaten chicken on the last day. Both recovered."
+    )
+    assert [(c.case, c.age) for c in found] == [(1, 24), (2, 23)]

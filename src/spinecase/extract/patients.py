@@ -237,7 +237,17 @@ def find_patients(seg: Segmented) -> list[Patient]:
         ):
             multi = True
             current = by_label.get(label)
-            if current is None:
+            unlabelled = [p for p in patients if p.label is None]
+            mid_paragraph = chunk_start > 0 and text[chunk_start - 1] != "\n"
+            if current is None and mid_paragraph and 0 < label <= len(unlabelled):
+                # "…a 24-yo male (A) … his companion (B), a 23-yo male … Patient B declared…": a label
+                # named in running text is one of the patients already introduced, in their order
+                for k, earlier in enumerate(unlabelled[:label], start=1):
+                    if k not in by_label:  # patient A before patient B, in the order met
+                        earlier.label = k
+                        by_label[k] = earlier
+                current = by_label[label]
+            elif current is None:
                 current = Patient(label=label)
                 by_label[label] = current
                 patients.append(current)
