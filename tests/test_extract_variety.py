@@ -221,3 +221,20 @@ def test_patients_named_by_letter_in_running_text_are_the_ones_introduced() -> N
         "and patient A had eaten chicken on the last day. Both recovered."
     )
     assert [(c.case, c.age) for c in found] == [(1, 24), (2, 23)]
+
+
+def test_node_places_local_invasion_and_other_organs_are_not_metastatic_sites() -> None:
+    r = one(
+        "A 74-year-old woman had a thyroid carcinoma invading the trachea and oesophageal wall, with two avid "
+        "lymph nodes in the anterior mediastinum. MRI showed a metastasis of C4. With non-pulmonary visceral "
+        "disease excluded and MRI of the brain normal, ruling out cerebral metastases, she received radiotherapy."
+    )
+    assert r.other_metastasis_sites == ["lymph_node"]
+
+
+def test_a_negation_after_and_does_not_reach_back() -> None:
+    r = one(
+        "A 61-year-old woman had anal carcinoma. MRI showed a metastasis of the sacrum. CT of the chest "
+        "showed four new pulmonary nodules, and liver metastases were ruled out by MRI."
+    )
+    assert r.other_metastasis_sites == ["lung"]

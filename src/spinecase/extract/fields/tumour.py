@@ -167,6 +167,35 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
     return "none", 0
 
 
+# "nodes in the anterior mediastinum", "mediastinal and hilar lymph nodes", "a retroperitoneal nodal
+# mass": the organ word places a lymph node; "a thyroid mass invading the trachea and oesophageal wall":
+# local extension of the primary; "non-pulmonary visceral metastasis": another organ
+_NODE_PLACE_BEFORE = re.compile(
+    r"\b(?:nodes?|nodal\s+\w+|lymphadenopath\w*)\s+(?:in|of|within|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)
+_NODE_PLACE_AFTER = re.compile(r"\s*(?:lymph\s+)?(?:nodes?|nodal|lymphadenopath\w*)\b", re.IGNORECASE)
+# "mediastinal and hilar lymph nodes": only an adjective ("mediastinal"), not an organ ("the stomach and
+# paragastric nodes", "bone and lymph nodes"), shares the nodes of the word after it
+_NODE_PLACE_AFTER_PAIR = re.compile(
+    r"\s*(?:and|or)\s+[\w-]+\s+(?:lymph\s+)?(?:nodes?|nodal|lymphadenopath\w*)\b", re.IGNORECASE
+)
+_ADJECTIVE = re.compile(r"(?:al|ic|ar|ary|eal|ine)$", re.IGNORECASE)
+_INVASION_BEFORE = re.compile(
+    r"\b(?:invad\w*|invasion\s+(?:of|into)|encas\w*)\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,3}$", re.IGNORECASE
+)
+
+
+def _not_a_site_of_disease(text: str, sent_start: int, s: int, e: int) -> bool:
+    before = text[max(sent_start, s - 45) : s]
+    return (
+        before.lower().endswith("non-")
+        or bool(_NODE_PLACE_BEFORE.search(before))
+        or bool(_NODE_PLACE_AFTER.match(text, e))
+        or (bool(_ADJECTIVE.search(text, s, e)) and bool(_NODE_PLACE_AFTER_PAIR.match(text, e)))
+        or bool(_INVASION_BEFORE.search(before))
+    )
+
+
 def drop_generic_bone(pt: PatientText, draft: Draft) -> None:
     """Once levels are known: "bone lesion"/"bone metastases" with spinal disease meant the spine."""
     if draft.values.get("spinal_levels") and draft.scratch.get("generic_bone_only"):
@@ -232,6 +261,8 @@ def extract_tumour(pt: PatientText, draft: Draft) -> None:
             if table is primary_only_site_table():
                 primary_votes[code] += 2
                 primary_spans[code].append((s, e))
+                continue
+            if code != "lymph_node" and _not_a_site_of_disease(text, sent.start, s, e):
                 continue
             role, weight = _site_role(pt, sent.start, sent.end, s, e)
             if (
