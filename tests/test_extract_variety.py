@@ -238,3 +238,37 @@ def test_a_negation_after_and_does_not_reach_back() -> None:
         "showed four new pulmonary nodules, and liver metastases were ruled out by MRI."
     )
     assert r.other_metastasis_sites == ["lung"]
+
+
+@pytest.mark.parametrize(
+    ("story", "interval"),
+    [
+        (
+            "A 58-years-old woman was admitted in our clinic in 02/2016 for pain in the lumbosacral region since "
+            "4 months. From her history we retain a thyroidectomy performed in 06/2009 for papillary thyroid "
+            "carcinoma. MRI showed a metastasis of S1.",
+            80,
+        ),
+        (
+            "A 61-year-old man had an oesophagectomy in 2011-05 for a GIST. Timeline: 2011-07 to 2014-07 imatinib; "
+            "2017-10 back pain, MRI showed a T6 metastasis.",
+            77,
+        ),
+        (
+            "A 48-year-old woman had a carotid body paraganglioma excised. After a latency of 14 years she "
+            "reported back pain, and MRI showed a metastasis of T8.",
+            168,
+        ),
+    ],
+)
+def test_more_ways_of_dating_the_spinal_metastasis(story: str, interval: float) -> None:
+    r = one(story)
+    assert (r.presentation, r.interval_months) == ("metachronous", interval)
+
+
+def test_hash_fractions_and_dose_parameters() -> None:
+    r = one(
+        "A 48-year-old woman had a metastasis of T8 from a paraganglioma. T8 received SABR 35 Gy/5#, planned so "
+        "that the spinal cord maximum stayed below 14 Gy (alpha/beta 2 Gy)."
+    )
+    assert [(c.total_dose_gy, c.fractions) for c in r.radiotherapy] == [(35.0, 5)]

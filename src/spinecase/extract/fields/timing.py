@@ -48,7 +48,10 @@ _MONTHS = {
     for m in names
 }
 _DATE = re.compile(
-    r"\b(?:(?P<month>january|february|march|april|may|june|july|august|september|october|november|december|"
+    # numeric month and year: "2011-05", "03/2014", "11.2015" (not a full date such as 12/03/2014)
+    r"(?<![\d/.-])(?P<year3>(?:19[5-9]|20[0-4])\d)-(?P<mnum2>0[1-9]|1[0-2])\b(?![/.-]\d)"
+    r"|(?<![\d/.-])(?P<mnum>0?[1-9]|1[0-2])[/.](?P<year2>(?:19[5-9]|20[0-4])\d)\b(?![/.-]\d)"
+    r"|\b(?:(?P<month>january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|spring|summer|autumn|fall|winter|early|mid|late)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?)?(?P<year>(?:19[5-9]|20[0-4])\d)\b",
     re.IGNORECASE,
 )
@@ -103,7 +106,8 @@ _SPINAL_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _DISEASE_FREE_FOR = re.compile(
-    rf"\b(?:disease|recurrence|relapse|progression)[\s-]free\s+(?:for|interval\s+of|period\s+of|survival\s+of)\s+"
+    rf"\b(?:(?:disease|recurrence|relapse|progression)[\s-]free\s+(?:for|interval\s+of|period\s+of|survival\s+of)|"
+    rf"(?:latency|latent\s+period|latency\s+period)\s+of)\s+"
     rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+|more\s+than\s+)?(?P<n>{NUMBER})\s*[-\s]?(?P<u>{UNIT})\b",
     re.IGNORECASE,
 )
@@ -117,6 +121,9 @@ _OTHER_METASTASIS = re.compile(
 _BEFORE_ONSET = re.compile(
     r"\s*(?:he|she|the\s+patient)\s+(?:\w+\s+)?(?:developed|presented|noticed|reported|complained|began|was\s+admitted|was\s+referred)",
     re.IGNORECASE,
+)
+_ADMITTED = re.compile(
+    r"\b(?:admitted|referred|presented|was\s+seen|were\s+seen|consulted|came\s+to|attended)\b", re.IGNORECASE
 )
 _AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{1,2})\b", re.IGNORECASE)
 _TREATMENT_STEP = re.compile(
@@ -150,6 +157,10 @@ def months_between(a: tuple[int, int | None], b: tuple[int, int | None]) -> int:
 
 
 def _date(m: re.Match[str]) -> tuple[int, int | None]:
+    if m.group("year2"):
+        return int(m.group("year2")), int(m.group("mnum"))
+    if m.group("year3"):
+        return int(m.group("year3")), int(m.group("mnum2"))
     month = m.group("month")
     return int(m.group("year")), _MONTHS.get(month.lower().rstrip(".")) if month else None
 
@@ -227,12 +238,23 @@ def extract_timing(pt: PatientText, draft: Draft) -> None:
         # ("Spinal metastases: February 2019" in a structured summary)
         near = {j for a in anchors for j in range(max(0, a - 3), a + 1)}
         near |= {k for k in spinal if k <= max(anchors)}
+        # "admitted in 02/2016 for pain in the lumbosacral region", told before the history
+        near |= {
+            k
+            for k in range(min(anchors))
+            if _ADMITTED.search(text, sentences[k].start, sentences[k].end)
+            and _SYMPTOM.search(text, sentences[k].start, sentences[k].end)
+        }
         for k in sorted(near):
             sk = sentences[k]
             if not (k in spinal or _ONSET.search(text, sk.start, sk.end)):
                 continue  # a date of another event ("metastasectomy was done in May 2014")
             dates = [(_date(m), m.span()) for m in _DATE.finditer(text, sk.start, sk.end)]
             later = [d for d in dates if (d[0][0], d[0][1] or 0) > (p_date[0], p_date[1] or 0)]
+            lesion_at = [x for x in level_starts if sk.start <= x < sk.end]
+            if later and lesion_at:
+                # a timeline flattened into one sentence: the date standing next to the lesion dates it
+                later.sort(key=lambda d: abs(d[1][0] - lesion_at[0]))
             if later:
                 months = months_between(p_date, later[0][0])
                 if months > 0:

@@ -58,10 +58,15 @@ _DOSE = re.compile(
 )
 _FX_AFTER = re.compile(
     rf"^[^.;]{{0,40}}?(?:(?:in|into|over|divided(?:\s+(?:into|in))?|/|,|with|delivered\s+in|given\s+in|x|×)\s*(?:a\s+)?"
-    rf"(?P<fx>{NUMBER}|single|one)\s*(?:daily\s+)?(?:fractions?|fx|fr\.?|sessions?|treatments?|times)(?![\w])"
-    rf"|(?P<fx2>{NUMBER})\s*(?:fractions?|fx|fr)\b|(?P<single>fraction\b))"
+    rf"(?P<fx>{NUMBER}|single|one)\s*(?:daily\s+)?(?:fractions?|fx|fr\.?|sessions?|treatments?|times|#)(?![\w])"
+    rf"|(?P<fx2>{NUMBER})\s*(?:fractions?|fx|fr|#)(?![\w])|(?P<single>fraction\b))"
     # "SBRT 27 Gy in 3 to C3": a bare count right after the dose
     rf"|^\s*in\s+(?P<fx3>\d{{1,2}})(?=\s*(?:$|[,;.)]|to\b|at\b|on\b|for\b|and\b|was\b|were\b))",
+    re.IGNORECASE,
+)
+_NOT_A_COURSE_BEFORE = re.compile(
+    r"(?:alpha\s*/\s*beta|α\s*/\s*β|\ba/b|\bEQD\s?2\w*|\bBED\d*|\bD\s?max|maximum|\bmax\b|"
+    r"constraint|tolerance|\blimit(?:ed)?\b|below|under|exceed\w*)[^.;]{0,20}$",
     re.IGNORECASE,
 )
 _FX_BEFORE = re.compile(rf"(?P<fx>{NUMBER})\s*(?:fractions?|fx|sessions?)\s*(?:of|x|×)\s*$", re.IGNORECASE)
@@ -116,6 +121,8 @@ def _course_from_dose(
 ) -> tuple[float, int | None] | None:
     before = text[max(sent_start, m.start() - 40) : m.start()]
     after = text[m.end() : min(sent_end, m.end() + 70)]
+    if _NOT_A_COURSE_BEFORE.search(before):
+        return None  # "alpha/beta 2 Gy", "cord maximum 14 Gy", "EQD2 of 45 Gy": a parameter or a limit
     dose = float(m.group("dose").replace(",", "."))
     if m.group("unit").lower().startswith(("c", "centi")):
         dose /= 100.0
