@@ -29,7 +29,10 @@ FIXTURES = sorted(p.stem for p in REPORTS.glob("*.txt"))
 CORE = ("age", "sex", "spinal_levels")
 
 #: (fixture, field) -> why the rules miss it today (documented, not hidden).
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("81_series_table_four_patients_cup", "age"): "three of the four ages are given only in a summary table "
+    "flattened into text, which the rules do not read row by row",
+}
 
 #: F1 bar per field over all fixtures.
 BARS: dict[str, float] = {f: 0.85 for f in CONTRACT_FIELDS} | {"interval_months": 0.75, "presentation": 0.80}

@@ -272,3 +272,10 @@ def test_hash_fractions_and_dose_parameters() -> None:
         "that the spinal cord maximum stayed below 14 Gy (alpha/beta 2 Gy)."
     )
     assert [(c.total_dose_gy, c.fractions) for c in r.radiotherapy] == [(35.0, 5)]
+
+
+def test_a_correction_notice_describes_no_patient() -> None:
+    assert cases(
+        "Corrigendum\n\nCorrigendum to \"Sacral metastasis of a rectal GIST\"\n\nIn the Case presentation, the age "
+        "of the patient should read 61 years, and the metastasis was at S2, not S1."
+    ) == []

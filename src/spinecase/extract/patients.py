@@ -135,6 +135,12 @@ def _age_years(value: str, unit: str) -> int | None:
     return int(years) if 0 <= years < 120 else None
 
 
+# a notice correcting or withdrawing another article, as its own heading line
+_CORRECTION_NOTICE = re.compile(
+    r"^\s*(?:corrigendum|erratum|errata|correction|retraction(?:\s+notice)?|notice\s+of\s+retraction|"
+    r"expression\s+of\s+concern)(?:\s+to\b[^\n]*)?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 # words one of the introduction patterns needs (a cheap test before the regular expressions)
 _INTRO_HINTS = (
     ("old", "age", "Old", "AGE", "Age", "(male", "(female", "Mr", "Ms", "years")
@@ -222,6 +228,8 @@ def find_patients(seg: Segmented) -> list[Patient]:
     an individual ("the patient", "he", "she"); a review with no patient yields none.
     """
     text = seg.text
+    if _CORRECTION_NOTICE.search(text, 0, min(len(text), 800)):
+        return []  # an erratum corrects another article's patient; it describes no case of its own
     multi = is_multi_patient(seg)
     patients: list[Patient] = []
     by_label: dict[int, Patient] = {}
