@@ -275,7 +275,10 @@ def test_hash_fractions_and_dose_parameters() -> None:
 
 
 def test_a_correction_notice_describes_no_patient() -> None:
-    assert cases(
-        "Corrigendum\n\nCorrigendum to \"Sacral metastasis of a rectal GIST\"\n\nIn the Case presentation, the age "
-        "of the patient should read 61 years, and the metastasis was at S2, not S1."
-    ) == []
+    assert (
+        cases(
+            'Corrigendum\n\nCorrigendum to "Sacral metastasis of a rectal GIST"\n\nIn the Case presentation, the age '
+            "of the patient should read 61 years, and the metastasis was at S2, not S1."
+        )
+        == []
+    )

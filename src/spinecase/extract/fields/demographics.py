@@ -48,7 +48,7 @@ _KIN = re.compile(r"\b(?:mother|father|brother|sister|son|daughter|wife|husband|
 
 
 def _age_now(pt: PatientText) -> tuple[int, tuple[int, int]] | None:
-    """"Now 53, she presents…", "the patient, now a nineteen-year-old man": the age at this presentation."""
+    """ "Now 53, she presents…", "the patient, now a nineteen-year-old man": the age at this presentation."""
     if "now" not in pt.seg.words.lower:
         return None
     for sent, m in pt.scan(_NOW):

@@ -154,7 +154,9 @@ _BENIGN_SPINE = re.compile(
 )
 
 
-_SLASH_BODIES = re.compile(r"\s*/\s*(?P<n>\d{1,2})\s+(?:vertebral\s+bodies|vertebrae|vertebras|bodies)\b", re.IGNORECASE)
+_SLASH_BODIES = re.compile(
+    r"\s*/\s*(?P<n>\d{1,2})\s+(?:vertebral\s+bodies|vertebrae|vertebras|bodies)\b", re.IGNORECASE
+)
 
 
 def _level(region: str, num: int) -> str | None:
@@ -289,9 +291,15 @@ def extract_levels(pt: PatientText, draft: Draft) -> None:
         if not levels:
             continue
         both = _SLASH_BODIES.match(text, e, min(sent.end, e + 40))
-        if both and m.group("b") is None and (nxt := _level(levels[0][0], int(levels[0][1:]) + 1)):
-            if int(both.group("n")) == int(levels[0][1:]) + 1:
-                levels = [levels[0], nxt]  # "the L4/5 vertebral bodies": two vertebrae, not a disc
+        first = levels[0]
+        if (
+            both
+            and m.group("b") is None
+            and first[1:].isdigit()
+            and int(both.group("n")) == int(first[1:]) + 1
+        ):
+            nxt = _level(first[0], int(first[1:]) + 1)
+            levels = [first, nxt] if nxt else levels  # "the L4/5 vertebral bodies": two vertebrae, not a disc
         if pt.flags(sent, s, e) & (NEGATED | FAMILY) or not accept(sent.start, sent.end, s, e):
             continue
         for lv in levels:

@@ -171,7 +171,8 @@ def _site_role(pt: PatientText, sent_start: int, sent_end: int, s: int, e: int) 
 # mass": the organ word places a lymph node; "a thyroid mass invading the trachea and oesophageal wall":
 # local extension of the primary; "non-pulmonary visceral metastasis": another organ
 _NODE_PLACE_BEFORE = re.compile(
-    r"\b(?:nodes?|nodal\s+\w+|lymphadenopath\w*)\s+(?:in|of|within|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+    r"\b(?:nodes?|nodal\s+\w+|lymphadenopath\w*)\s+(?:in|of|within|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
 )
 _NODE_PLACE_AFTER = re.compile(r"\s*(?:lymph\s+)?(?:nodes?|nodal|lymphadenopath\w*)\b", re.IGNORECASE)
 # "mediastinal and hilar lymph nodes": only an adjective ("mediastinal"), not an organ ("the stomach and
@@ -181,7 +182,8 @@ _NODE_PLACE_AFTER_PAIR = re.compile(
 )
 _ADJECTIVE = re.compile(r"(?:al|ic|ar|ary|eal|ine)$", re.IGNORECASE)
 _INVASION_BEFORE = re.compile(
-    r"\b(?:invad\w*|invasion\s+(?:of|into)|encas\w*)\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,3}$", re.IGNORECASE
+    r"\b(?:invad\w*|invasion\s+(?:of|into)|encas\w*)\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,3}$",
+    re.IGNORECASE,
 )
 
 
