@@ -282,3 +282,21 @@ def test_a_correction_notice_describes_no_patient() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "follow_up", "status"),
+    [
+        ("Twelve months after SABR she is free of pain.", 12, "alive"),
+        ("She survived 5 months after the diagnosis of the spinal lesion.", 5, "dead"),
+        ("He expired 9 months after the re-irradiation.", 9, "dead"),
+    ],
+)
+def test_follow_up_after_sabr_reirradiation_or_the_spinal_diagnosis(
+    sentence: str, follow_up: float, status: str
+) -> None:
+    r = one(
+        f"A 48-year-old woman had a metastasis of T8 from a paraganglioma. T8 received SABR 35 Gy in 5 fractions. "
+        f"Re-irradiation of T8 followed later. {sentence}"
+    )
+    assert (r.follow_up_months, r.vital_status) == (follow_up, status)

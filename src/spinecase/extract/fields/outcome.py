@@ -106,7 +106,10 @@ _PRIMARY_RECURRENCE = re.compile(
 )
 
 _DEAD = re.compile(
-    r"\b(?:died|dies|death|passed\s+away|expired|succumbed|deceased|demise|dead|mortality)\b", re.IGNORECASE
+    r"\b(?:died|dies|death|passed\s+away|expired|succumbed|deceased|demise|dead|mortality)\b"
+    # "she survived 5 months after the diagnosis of the spinal lesion": a survival that ended
+    r"|\bsurvived\s+(?:for\s+)?(?:only\s+)?(?:\w+\s+){1,2}?(?:months?|years?|weeks?|days?)\s+(?:after|following|from)\b",
+    re.IGNORECASE,
 )
 _ALIVE = re.compile(
     r"\b(?:alive|remains?\s+(?:well|stable|asymptomatic|disease[\s-]free|free|in\s+(?:good|stable|complete)|under|on)|"
@@ -142,14 +145,15 @@ _FOLLOW_UP = [
 _SPINAL_TREATMENT = (
     r"(?:the\s+)?(?:spinal\s+|spine\s+|index\s+|last\s+|second\s+|operative\s+|surgical\s+)?(?:surgery|operation|procedure|treatment|radiotherapy|radiosurgery|SBRT|SRS|"
     r"irradiation|resection|corpectomy|vertebrectomy|spondylectomy|decompression|intervention|discharge|kyphoplasty|"
-    r"vertebroplasty|laminectomy|fixation|stabili[sz]ation|proton\s+therapy|cyberknife|embolization|admission)"
+    r"vertebroplasty|laminectomy|fixation|stabili[sz]ation|proton\s+therapy|cyberknife|embolization|admission|SABR|"
+    r"re-?irradiation|diagnosis\s+of\s+(?:the\s+)?(?:spinal|vertebral|spine)\s+(?:lesion|metastas[ie]s|disease|tumou?r))"
 )
 # "13 months after spinal surgery", "after radiosurgery": the reference is the spinal treatment itself,
 # wherever the sentence stands (structured summaries give the outcome before the story)
 _EXPLICIT_SPINAL_TREATMENT = re.compile(
     r"\b(?:spinal|spine|vertebral)\s+(?:surgery|operation|radiotherapy|irradiation|treatment)|radiosurgery|\bSBRT\b|"
-    r"\bSRS\b|corpectomy|vertebrectomy|spondylectomy|kyphoplasty|vertebroplasty|laminectomy|separation\s+surgery|"
-    r"proton\s+therapy|carbon[\s-]ion",
+    r"\bSRS\b|\bSABR\b|re-?irradiation|corpectomy|vertebrectomy|spondylectomy|kyphoplasty|vertebroplasty|laminectomy|separation\s+surgery|"
+    r"proton\s+therapy|carbon[\s-]ion|diagnosis\s+of\s+(?:the\s+)?(?:spinal|vertebral|spine)\s+(?:lesion|metastas[ie]s|disease)",
     re.IGNORECASE,
 )
 _AFTER_TREATMENT = [
