@@ -41,6 +41,9 @@ _SPINE_WORDS = (
     "corpectom",
 )
 _LEVEL_TOKEN = re.compile(r"(?<![\w/.])(?:C|T|Th|D|L|S)\s?-?\s?\d{1,2}(?!\d)")
+#: A vertebra written as a level ("T12", "L4"), as a regex fragment for the fields' spine cues; not a
+#: TNM stage ("T3 N1 M0"), whose T is followed by its N.
+VERTEBRA_TOKEN = r"\b[CTLS]\d{1,2}\b(?!\s*,?\s*N[0-3xX])"
 
 
 @dataclass(slots=True)

@@ -211,7 +211,7 @@ class _Writer:
                     ]
                     self._record_run(session, outcomes)
                 break
-            except (OperationalError, PendingRollbackError, DBAPIError) as exc:
+            except (DBAPIError, PendingRollbackError) as exc:  # OperationalError is a DBAPIError
                 # locked past the busy timeout, disconnected, disk full: the whole batch is retried
                 if not _connection_lost(exc):
                     raise

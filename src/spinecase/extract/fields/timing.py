@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from ..base import Draft, PatientText, Span
+from ..base import VERTEBRA_TOKEN, Draft, PatientText, Span
 from ..context import HYPOTHETICAL, NEGATED
 from ..numbers import NUMBER, UNIT, parse_number, to_months
 from ..segment import Sentence
@@ -56,7 +56,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _SPINE = re.compile(
-    r"spin(?:e|al)|vertebr|sacr(?:um|al)|\b[CTLS]\d{1,2}\b(?!\s*,?\s*N[0-3xX])|\bTh\d{1,2}\b|\bD\d{1,2}\b|lumbar|thoracic|cervical\s+spine|coccy",
+    rf"spin(?:e|al)|vertebr|sacr(?:um|al)|{VERTEBRA_TOKEN}|\bTh\d{{1,2}}\b|\bD\d{{1,2}}\b|lumbar|thoracic|cervical\s+spine|coccy",
     re.IGNORECASE,
 )
 _DISEASE = re.compile(

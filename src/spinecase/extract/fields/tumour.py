@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from ..base import Draft, PatientText, Span
+from ..base import VERTEBRA_TOKEN, Draft, PatientText, Span
 from ..context import FAMILY, HYPOTHETICAL, NEGATED
 from ..terms import histology_info, histology_table, primary_only_site_table, site_parents, site_table
 
@@ -106,7 +106,7 @@ _STOP_BEFORE = re.compile(
 )
 _CANCER_IN_GAP = re.compile(rf"\b{_CANCER_NOUN}\b", re.IGNORECASE)
 _SPINE_WORDS = re.compile(
-    r"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|\b[CTLS]\d{1,2}\b(?!\s*,?\s*N[0-3xX])|\bTh\d|\bD\d{1,2}\b",
+    rf"spin(?:e|al)|vertebr|sacr(?:um|al)|lumbar|thoracic|cervical|{VERTEBRA_TOKEN}|\bTh\d|\bD\d{{1,2}}\b",
     re.IGNORECASE,
 )
 _GENERIC_BONE = re.compile(r"^(?:bones?|osseous|skeletal|bony)$", re.IGNORECASE)
